@@ -1,0 +1,83 @@
+# lookout - build, test and run.
+#   make            build ./lookout
+#   make test       install missing packages, build, run unit and end-to-end tests
+#   make run        build and start the live view
+#   make V=1        show full commands
+OUTPUT ?= build
+ARCH ?= $(shell uname -m | sed 's/aarch64/arm64/')
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= gcc
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+SANITIZE ?=
+ifeq ($(SANITIZE),1)
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
+endif
+
+CFLAGS ?= -g -O2
+CFLAGS += -Wall -Wextra -Werror -std=gnu11 -Iinclude -Iuser -I$(OUTPUT) $(SAN_FLAGS)
+LDLIBS = -lbpf -lelf -lz -ljson-c -lcap
+BPF_CFLAGS = -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -Iinclude -Ivmlinux/$(ARCH)
+
+USER_SRCS = $(wildcard user/*.c)
+USER_OBJS = $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
+LIB_OBJS = $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all test unit e2e deps run clean
+all: lookout
+
+$(OUTPUT)/bpf/lookout.bpf.o: bpf/lookout.bpf.c | $(OUTPUT)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/lookout.skel.h: $(OUTPUT)/bpf/lookout.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name lookout_bpf > $@.tmp && mv $@.tmp $@
+
+# Every userspace object may include the skeleton; generate it first.
+$(OUTPUT)/user/%.o: user/%.c $(OUTPUT)/lookout.skel.h | $(OUTPUT)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+lookout: $(USER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
+$(OUTPUT)/bpf $(OUTPUT)/user $(OUTPUT)/tests:
+	$(Q)mkdir -p $@
+
+deps:
+	$(Q)scripts/deps.sh
+
+unit: $(UNIT_BINS)
+	$(Q)set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+e2e: lookout
+	$(Q)tests/e2e/run.sh
+
+# The one command that passes the tests on a new machine.
+test: deps
+	$(Q)$(MAKE) --no-print-directory all unit
+	$(Q)$(MAKE) --no-print-directory e2e
+
+run: lookout
+	./lookout
+
+clean:
+	$(Q)rm -rf $(OUTPUT) lookout
+
+-include $(wildcard $(OUTPUT)/*/*.d)

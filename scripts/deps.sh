@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs every Debian package that lookout's build and tests need.
+# Idempotent: asks apt only when a package is missing, so a second run is fast.
+set -euo pipefail
+
+PACKAGES=(
+	# build
+	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev libcap-dev
+	make gcc libc6-dev pkg-config
+	# unit tests
+	libcmocka-dev
+	# end-to-end tests: runtimes, images and tools
+	busybox-static docker.io podman runc containerd
+	python3 util-linux iproute2 jq procps tar
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$status" = installed ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all ${#PACKAGES[@]} packages present"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: ${missing[*]} (run as root to install them)" >&2
+	exit 1
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q "${missing[@]}"
+
+# Check again: a package apt could not install must stop the build here.
+still=()
+for p in "${missing[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$status" = installed ] || still+=("$p")
+done
+if [ ${#still[@]} -ne 0 ]; then
+	echo "deps: could not install: ${still[*]}" >&2
+	exit 1
+fi
+echo "deps: done"

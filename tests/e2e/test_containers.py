@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Container identity in the default mode (no --all): Docker, podman, a
+container sharing the host's PID namespace, an unshare sandbox, and the host
+processes the default mode must leave out."""
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lookout import Lookout, Scope, child_pids, dig, host_pidns, wait_until  # noqa: E402
+
+
+def _start_exec_exit(s, lk, c, image):
+    """The shared body of the Docker and podman tests, lookout already running."""
+    st = lk.wait_for("container_start", lambda e: e["container"]["id"] == c.id,
+                     what="container_start of %s" % c.name)[0]
+    c.exec("ls", "/")
+    lk.wait_for("exec", lambda e: dig(e, "container.id") == c.id and e["argv"][0] == "ls",
+                what="exec of ls in %s" % c.name)
+    init_pid = c.pid
+    c.stop(t=1)
+    c.wait_exited()
+    code = c.exit_code()
+    lk.wait_for("container_exit", lambda e: e["container"]["id"] == c.id,
+                what="container_exit of %s" % c.name)
+    lk.stop()
+
+    st = lk.one("container_start", lambda e: e["container"]["id"] == c.id, "container_start")
+    assert st["container"]["name"] == c.name, st["container"]
+    assert st["container"]["runtime"] == c.runtime, st["container"]
+    assert st["container"]["image"] == image, (st["container"]["image"], image)
+    assert st["host_pid"] == init_pid, (st["host_pid"], init_pid)
+    assert st["ns_pid"] == 1, st["ns_pid"]
+
+    ex = lk.one("exec", lambda e: dig(e, "container.id") == c.id and e["argv"] == ["ls", "/"],
+                "exec of ls / in the container")
+    assert ex["container"]["name"] == c.name, ex["container"]
+    assert ex.get("via") == "exec", "exec via %s exec should carry via \"exec\": %r" % (
+        c.runtime, ex.get("via"))
+
+    ce = lk.one("container_exit", lambda e: e["container"]["id"] == c.id, "container_exit")
+    assert ce["container"]["name"] == c.name, ce["container"]
+    assert ce["status"] == code, "container_exit status %r, %s says %d" % (ce["status"], c.runtime, code)
+
+
+def test_docker_start_exec_exit():
+    with Scope("docker") as s, Lookout("--json") as lk:
+        c = s.docker_run("/bin/sleep", "600")
+        _start_exec_exit(s, lk, c, "lookout-test/box:latest")
+
+
+def test_podman_start_exec_exit():
+    with Scope("podman") as s, Lookout("--json") as lk:
+        c = s.podman_run("/bin/sleep", "600")
+        image = c.inspect("{{.ImageName}}")
+        _start_exec_exit(s, lk, c, image)
+
+
+def test_container_started_before_lookout():
+    with Scope("before") as s:
+        c = s.docker_run("/bin/sleep", "600")
+        c.pid  # running before lookout starts
+        with Lookout("--json") as lk:
+            c.exec("true")
+            lk.wait_for("exec", lambda e: dig(e, "container.id") == c.id and e["argv"] == ["true"],
+                        what="exec of true in the older container")
+            lk.stop()
+            mine = [e for e in lk.all() if dig(e, "container.id") == c.id]
+            first = mine[0]
+            assert first["container"]["name"] == c.name, \
+                "first event of the older container does not name it: %s" % first
+            for e in mine:
+                assert e["container"]["name"] == c.name, e
+                assert e["container"]["runtime"] == "docker", e["container"]
+                assert e["container"]["image"] == "lookout-test/box:latest", e["container"]
+            ex = lk.one("exec", lambda e: dig(e, "container.id") == c.id and e["argv"] == ["true"],
+                        "exec of true")
+            assert ex.get("via") == "exec", ex.get("via")
+
+
+def test_docker_host_pid_namespace():
+    with Scope("pidhost") as s, Lookout("--json") as lk:
+        c = s.docker_run("/bin/sleep", "600", opts=["--pid=host"])
+        init_pid = c.pid
+        lk.wait_for("container_start", lambda e: e["container"]["id"] == c.id,
+                    what="container_start of the --pid=host container")
+        c.stop(t=1)
+        c.wait_exited()
+        code = c.exit_code()
+        lk.wait_for("container_exit", lambda e: e["container"]["id"] == c.id,
+                    what="container_exit of the --pid=host container")
+        lk.stop()
+
+        st = lk.one("container_start", lambda e: e["container"]["id"] == c.id, "container_start")
+        assert st["container"]["name"] == c.name and st["container"]["runtime"] == "docker", st
+        assert st["host_pid"] == init_pid and st["ns_pid"] == init_pid, st
+        assert st["pidns"] == host_pidns(), st["pidns"]
+        ce = lk.one("container_exit", lambda e: e["container"]["id"] == c.id, "container_exit")
+        assert ce["container"]["name"] == c.name, ce
+        assert ce["status"] == code, (ce["status"], code)
+
+
+def test_unshare_sandbox():
+    with Scope("sandbox") as s, Lookout("--json") as lk:
+        u = s.popen(["unshare", "--pid", "--fork", "--mount-proc", "sh", "-c", "sleep 0.5; true"])
+        wait_until(lambda: child_pids(u.pid), 5, "unshare's child")
+        child = child_pids(u.pid)[0]
+        ns = os.stat("/proc/%d/ns/pid" % child).st_ino
+        assert u.wait(10) == 0
+        sid = "pidns:%d" % ns
+        lk.wait_for("exec", lambda e: e["container"]["id"] == sid and e["argv"] == ["sleep", "0.5"],
+                    what="exec of sleep 0.5 in sandbox %s" % sid)
+        lk.wait_for("container_exit", lambda e: e["container"]["id"] == sid,
+                    what="container_exit of the sandbox (its init ended)")
+        lk.stop()
+
+        mine = [e for e in lk.all() if dig(e, "container.id") == sid]
+        assert mine
+        for e in mine:
+            assert e["container"]["runtime"] == "sandbox", e["container"]
+        sl = lk.one("exec", lambda e: e["container"]["id"] == sid and e["argv"] == ["sleep", "0.5"],
+                    "exec of sleep 0.5")
+        assert sl["pidns"] == ns and sl["ns_pid"] == 2 and sl["ppid"] == child, sl
+        sh = lk.one("exec", lambda e: e["host_pid"] == child, "exec of sh in the sandbox")
+        assert sh["ns_pid"] == 1 and sh["container"]["id"] == sid, sh
+        ce = lk.one("container_exit", lambda e: e["container"]["id"] == sid, "container_exit")
+        assert ce["status"] == 0 and ce["killed_by"] is None, ce
+
+
+def test_default_mode_leaves_out_host_processes():
+    with Scope("storm") as s, Lookout("--json") as lk:
+        c = s.docker_run("/bin/sleep", "600")
+        lk.wait_for("container_start", lambda e: e["container"]["id"] == c.id)
+        storm = s.popen(["/bin/sh", "-c", "for i in $(seq 200); do /bin/true; done"])
+        assert storm.wait(60) == 0
+        # A container event after the storm shows lookout was watching all along.
+        c.exec("true")
+        lk.wait_for("exec", lambda e: dig(e, "container.id") == c.id and e["argv"] == ["true"],
+                    what="exec of true in the container after the storm")
+        time.sleep(0.3)
+        lk.stop()
+
+        host = lk.events(where=lambda e: e["event"] in ("exec", "exit") and e["container"] is None)
+        assert not host, "default mode wrote %d exec/exit events of host processes, e.g. %s" % (
+            len(host), host[0])
+
+
+if __name__ == "__main__":
+    from lookout import main
+    sys.exit(main(globals()))

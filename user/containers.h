@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * containers.h - the containers lookout knows of: which cgroups belong to which
+ * container, sandboxes known only by their PID namespace, and each one's
+ * runtime metadata (looked up once, retried while the runtime has not written
+ * it yet, and falling back to the id).
+ */
+#ifndef LOOKOUT_CONTAINERS_H
+#define LOOKOUT_CONTAINERS_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "lookout.h"
+#include "cgroup.h"
+#include "runtime.h"
+
+#define CONTAINER_ID_MAX (CGROUP_ID_MAX + 16)
+
+struct container {
+	struct container *next;		/* hash chain by id */
+	char id[CONTAINER_ID_MAX];	/* runtime's full id, or "pidns:<inode>" */
+	struct cgroup_match match;
+	struct container_meta meta;
+	bool have_meta;
+	unsigned int meta_tries;
+	__u64 meta_retry_ns;		/* boot-time ns of the next lookup */
+	char cgroup_path[512];
+	__u64 cgroup_id;
+	bool started;			/* container_start written, no container_exit since */
+	bool existing;			/* running before lookout started */
+	__u32 init_pid;
+	__u64 init_start;
+	__u32 pidns;
+};
+
+struct containers;
+
+struct containers *containers_new(const char *host_root);
+void containers_free(struct containers *cs);
+
+/* A cgroup of the tracked hierarchy was seen (at start or created later): returns the
+ * container it belongs to, or NULL when it is a host cgroup. */
+struct container *containers_add_cgroup(struct containers *cs, __u64 cgid, const char *path);
+void containers_remove_cgroup(struct containers *cs, __u64 cgid);
+
+/* The container of a kernel membership key, or NULL for the host. Sandboxes
+ * (LK_CK_PIDNS) are created on first sight. */
+struct container *containers_resolve(struct containers *cs, const struct lk_ckey *key);
+
+/* Fill c->meta if the runtime has it now; cheap when already known or not yet due. */
+void container_refresh_meta(struct containers *cs, struct container *c, __u64 now_ns);
+
+/* Visit every known container. */
+void containers_for_each(struct containers *cs, void (*fn)(struct container *c, void *arg),
+			 void *arg);
+
+#endif

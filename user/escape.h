@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* escape.h - make untrusted bytes safe for a JSON string or a terminal line. */
+#ifndef LOOKOUT_ESCAPE_H
+#define LOOKOUT_ESCAPE_H
+
+#include <stddef.h>
+#include "outbuf.h"
+
+/* Append `s` (n bytes, any content) as a quoted JSON string: valid UTF-8,
+ * control characters escaped, each invalid UTF-8 byte replaced by U+FFFD. */
+void json_put_string(struct outbuf *b, const char *s, size_t n);
+
+/* Append `s` for a terminal: printable UTF-8 kept, control characters and
+ * invalid bytes shown as \xNN, backslash doubled, so nothing can move the
+ * cursor, change colours or split the line. */
+void text_put_string(struct outbuf *b, const char *s, size_t n);
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if the bytes there are
+ * not one (overlong, surrogate, beyond U+10FFFF, or cut short). */
+size_t utf8_valid_len(const unsigned char *s, size_t n);
+
+#endif

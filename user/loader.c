@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * loader.c - open, configure, load, attach and seed the BPF side.
+ *
+ * Order matters and is: check the environment (one clear line per missing
+ * piece), open, write the const volatile configuration, pick the program
+ * variants the running kernel's BTF describes, load, fill runtime_exes, attach
+ * every hook, and only then seed cgroups and processes, so nothing created
+ * during start-up can slip between seeding and attaching.
+ */
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include "containers.h"
+#include "loader.h"
+#include "lookout.skel.h"
+#include "proc.h"
+#include "safe_file.h"
+
+#define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
+#define CGROUP_WALK_DEPTH 16
+#define CGROUP_WALK_MAX 20000
+
+/* Container runtime components, recognised by the inode of their executable. */
+static const char *const runtime_names[] = {
+	"dockerd", "containerd", "containerd-shim", "containerd-shim-runc-v1",
+	"containerd-shim-runc-v2", "runc", "crun", "conmon", "podman", "crio", "kubelet",
+	"lxc-start", "lxc-stop", "lxc-attach", "lxc-execute", "lxc-monitord", "systemd-nspawn",
+	"docker-proxy",
+};
+
+static const char *const runtime_dirs[] = {
+	"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin",
+	"/usr/libexec/podman", "/usr/lib/podman", "/usr/libexec/docker",
+	"/usr/lib/cri-o-runc/sbin", "/usr/libexec/crio",
+};
+
+static int has_cap(cap_t caps, cap_value_t v)
+{
+	cap_flag_value_t set = CAP_CLEAR;
+
+	return caps && !cap_get_flag(caps, v, CAP_EFFECTIVE, &set) && set == CAP_SET;
+}
+
+int loader_check_environment(const struct loader_opts *opts)
+{
+	const char *btf = opts->btf_path ? opts->btf_path : DEFAULT_BTF;
+	cap_t caps = cap_get_proc();
+	bool admin = has_cap(caps, CAP_SYS_ADMIN);
+	bool bpf = has_cap(caps, CAP_BPF) && has_cap(caps, CAP_PERFMON);
+
+	cap_free(caps);
+	if (!admin && !bpf) {
+		fprintf(stderr, "lookout: needs root (CAP_SYS_ADMIN, or CAP_BPF with CAP_PERFMON) "
+				"to load BPF programs: run it with sudo\n");
+		return -EPERM;
+	}
+	if (access(btf, R_OK)) {
+		if (opts->btf_path)
+			fprintf(stderr, "lookout: cannot read the BTF file %s: %s: give a readable "
+					"vmlinux BTF file to --btf\n", btf, strerror(errno));
+		else
+			fprintf(stderr, "lookout: this kernel has no BTF (%s is missing): lookout "
+					"needs a kernel built with CONFIG_DEBUG_INFO_BTF=y, or a BTF "
+					"file for it given with --btf FILE\n", btf);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+static int libbpf_verbose(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* The function prototype behind tracepoint `name`'s BTF typedef, or NULL. */
+static const struct btf_type *tracepoint_proto(const struct btf *btf, const char *name)
+{
+	char tname[128];
+	const struct btf_type *t;
+	int id;
+
+	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
+	id = btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return NULL;
+	t = btf__type_by_id(btf, id);
+	t = t ? btf__type_by_id(btf, t->type) : NULL;		/* pointer */
+	t = t ? btf__type_by_id(btf, t->type) : NULL;		/* function prototype */
+	return t && btf_is_func_proto(t) ? t : NULL;
+}
+
+/* mark_victim(task, uid) since 6.x, mark_victim(pid) before: enable the one this
+ * kernel has, or neither. */
+static void pick_mark_victim(struct lookout_bpf *skel, const struct btf *btf)
+{
+	const struct btf_type *proto = tracepoint_proto(btf, "mark_victim");
+	bool task_variant = false;
+
+	if (proto && btf_vlen(proto) >= 2) {
+		const struct btf_param *p = btf_params(proto) + 1;
+		const struct btf_type *t = btf__type_by_id(btf, p->type);
+
+		task_variant = t && btf_is_ptr(t);
+	}
+	bpf_program__set_autoload(skel->progs.handle_mark_victim, proto && task_variant);
+	bpf_program__set_autoload(skel->progs.handle_mark_victim_pid, proto && !task_variant);
+}
+
+static const char *const required_tracepoints[] = {
+	"sched_process_exec", "sched_process_fork", "sched_process_exit", "signal_generate",
+};
+
+static int check_tracepoints(struct lookout_bpf *skel, const struct btf *btf)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(required_tracepoints) / sizeof(required_tracepoints[0]); i++) {
+		if (!tracepoint_proto(btf, required_tracepoints[i])) {
+			fprintf(stderr, "lookout: this kernel has no tracepoint %s in its BTF: "
+					"lookout needs Linux 5.8 or newer with BTF\n",
+				required_tracepoints[i]);
+			return -ENOTSUP;
+		}
+	}
+	/* Without these, membership is still re-checked at fork and exec. */
+	if (!tracepoint_proto(btf, "cgroup_attach_task"))
+		bpf_program__set_autoload(skel->progs.handle_cgroup_attach_task, false);
+	if (!tracepoint_proto(btf, "cgroup_mkdir"))
+		bpf_program__set_autoload(skel->progs.handle_cgroup_mkdir, false);
+	if (!tracepoint_proto(btf, "cgroup_rmdir"))
+		bpf_program__set_autoload(skel->progs.handle_cgroup_rmdir, false);
+	pick_mark_victim(skel, btf);
+	return 0;
+}
+
+/*
+ * Which cgroup hierarchy decides membership: v1's memory controller when the
+ * host mounts it (every runtime places containers there), else the v2 tree.
+ */
+static int pick_hierarchy(struct loader *ld)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t len;
+	int err;
+
+	ld->cgroup_v1 = false;
+	ld->hierarchy_id = 0;
+	err = safe_read_file("/proc/self/cgroup", &text, &len, 1 << 16);
+	if (err) {
+		fprintf(stderr, "lookout: cannot read /proc/self/cgroup: %s: is /proc mounted?\n",
+			strerror(-err));
+		return err;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *ctrl = strchr(line, ':'), *tok, *s2 = NULL;
+
+		if (!ctrl)
+			continue;
+		*ctrl++ = '\0';
+		if (!strchr(ctrl, ':'))
+			continue;
+		*strchr(ctrl, ':') = '\0';
+		for (tok = strtok_r(ctrl, ",", &s2); tok; tok = strtok_r(NULL, ",", &s2)) {
+			if (!strcmp(tok, "memory") && atoi(line) > 0) {
+				ld->cgroup_v1 = true;
+				ld->hierarchy_id = atoi(line);
+			}
+		}
+	}
+	free(text);
+	return 0;
+}
+
+/* Find where the tracked hierarchy is mounted (mountinfo: "... - cgroup src opts"). */
+static int find_cgroup_mount(struct loader *ld)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t len;
+	int err;
+
+	err = safe_read_file("/proc/self/mountinfo", &text, &len, 1 << 22);
+	if (err)
+		return err;
+	ld->cgroup_mount[0] = '\0';
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char root[256], mnt[256], fstype[32], opts[512];
+		const char *sep = strstr(line, " - ");
+		bool match;
+
+		if (!sep || sscanf(line, "%*s %*s %*s %255s %255s", root, mnt) != 2 ||
+		    sscanf(sep + 3, "%31s %*s %511s", fstype, opts) != 2)
+			continue;
+		if (ld->cgroup_v1)
+			match = !strcmp(fstype, "cgroup") &&
+				(strstr(opts, ",memory") || !strncmp(opts, "memory", 6));
+		else
+			match = !strcmp(fstype, "cgroup2");
+		if (match && !strcmp(root, "/")) {
+			snprintf(ld->cgroup_mount, sizeof(ld->cgroup_mount), "%s", mnt);
+			break;
+		}
+	}
+	free(text);
+	return ld->cgroup_mount[0] ? 0 : -ENOENT;
+}
+
+int loader_open_and_load(struct loader *ld, const struct loader_opts *opts)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = opts->btf_path);
+	struct btf *btf;
+	int err;
+
+	memset(ld, 0, sizeof(*ld));
+	libbpf_set_print(opts->verbose ? libbpf_verbose : libbpf_quiet);
+	err = pick_hierarchy(ld);
+	if (err)
+		return err;
+	ld->host_pidns = proc_self_ns("pid");
+
+	btf = opts->btf_path ? btf__parse(opts->btf_path, NULL) : btf__load_vmlinux_btf();
+	if (!btf) {
+		err = -errno;
+		fprintf(stderr, "lookout: cannot parse BTF %s: %s: the file must be a vmlinux "
+				"BTF blob (see /sys/kernel/btf/vmlinux)\n",
+			opts->btf_path ? opts->btf_path : DEFAULT_BTF, strerror(-err));
+		return err;
+	}
+	ld->skel = lookout_bpf__open_opts(&oopts);
+	if (!ld->skel) {
+		err = -errno;
+		fprintf(stderr, "lookout: cannot open the BPF object: %s: run with --verbose "
+				"for libbpf's messages\n", strerror(-err));
+		btf__free(btf);
+		return err;
+	}
+	err = check_tracepoints(ld->skel, btf);
+	btf__free(btf);
+	if (err)
+		return err;
+
+	ld->skel->rodata->report_all = opts->all;
+	ld->skel->rodata->host_pidns = ld->host_pidns;
+	ld->skel->rodata->self_pid = (__u32)getpid();
+	ld->skel->rodata->cgroup_v1_memory = ld->cgroup_v1;
+	ld->skel->rodata->cgroup_hierarchy = ld->hierarchy_id;
+	if (opts->events_size)
+		bpf_map__set_max_entries(ld->skel->maps.events, opts->events_size);
+	if (opts->alerts_size)
+		bpf_map__set_max_entries(ld->skel->maps.alerts, opts->alerts_size);
+
+	err = lookout_bpf__load(ld->skel);
+	if (err) {
+		fprintf(stderr, "lookout: the kernel refused to load the BPF programs: %s: "
+				"lookout needs Linux 5.8+ with BTF and BPF allowed (kernel "
+				"lockdown off); run with --verbose for the verifier's log\n",
+			strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* The kernel's dev_t encoding (MKDEV: major << 20 | minor), as in i_sb->s_dev. */
+static __u32 kernel_dev(dev_t dev)
+{
+	return (__u32)((major(dev) << 20) | minor(dev));
+}
+
+static int add_runtime_exe(struct loader *ld, const char *path)
+{
+	char real[PATH_MAX];
+	struct {
+		__u64 ino;
+		__u32 dev;
+		__u32 pad;
+	} key = {};
+	struct stat st;
+	__u8 one = 1;
+
+	if (!realpath(path, real) || stat(real, &st) || !S_ISREG(st.st_mode))
+		return -errno ? -errno : -EINVAL;
+	key.ino = st.st_ino;
+	key.dev = kernel_dev(st.st_dev);
+	if (bpf_map_update_elem(bpf_map__fd(ld->skel->maps.runtime_exes), &key, &one, BPF_ANY))
+		return -errno;
+	ld->nr_runtime_exes++;
+	return 0;
+}
+
+static int fill_runtime_exes(struct loader *ld, const struct loader_opts *opts)
+{
+	char path[PATH_MAX];
+	unsigned int i, j;
+	int err;
+
+	for (i = 0; i < sizeof(runtime_names) / sizeof(runtime_names[0]); i++) {
+		for (j = 0; j < sizeof(runtime_dirs) / sizeof(runtime_dirs[0]); j++) {
+			snprintf(path, sizeof(path), "%s/%s", runtime_dirs[j], runtime_names[i]);
+			add_runtime_exe(ld, path);	/* most are absent on a given host */
+		}
+	}
+	for (i = 0; i < opts->nr_runtime_exes; i++) {
+		err = add_runtime_exe(ld, opts->runtime_exes[i]);
+		if (err) {
+			fprintf(stderr, "lookout: --runtime-exe %s: %s: give the path of an "
+					"existing executable\n", opts->runtime_exes[i],
+				strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int attach_one(struct bpf_program *prog, struct bpf_link **link, bool required)
+{
+	if (!bpf_program__autoload(prog))
+		return 0;
+	*link = bpf_program__attach(prog);
+	if (*link)
+		return 0;
+	if (!required)
+		return 0;
+	fprintf(stderr, "lookout: cannot attach %s (%s): %s: this kernel does not allow "
+			"BTF tracepoint programs there; run with --verbose for details\n",
+		bpf_program__name(prog), bpf_program__section_name(prog), strerror(errno));
+	return -errno;
+}
+
+int loader_attach(struct loader *ld)
+{
+	struct lookout_bpf *s = ld->skel;
+	int err = 0;
+
+	err = err ?: attach_one(s->progs.handle_sched_process_fork,
+				&s->links.handle_sched_process_fork, true);
+	err = err ?: attach_one(s->progs.handle_sched_process_exec,
+				&s->links.handle_sched_process_exec, true);
+	err = err ?: attach_one(s->progs.handle_sched_process_exit,
+				&s->links.handle_sched_process_exit, true);
+	err = err ?: attach_one(s->progs.handle_signal_generate,
+				&s->links.handle_signal_generate, true);
+	err = err ?: attach_one(s->progs.handle_cgroup_mkdir, &s->links.handle_cgroup_mkdir,
+				false);
+	err = err ?: attach_one(s->progs.handle_cgroup_rmdir, &s->links.handle_cgroup_rmdir,
+				false);
+	err = err ?: attach_one(s->progs.handle_cgroup_attach_task,
+				&s->links.handle_cgroup_attach_task, false);
+	err = err ?: attach_one(s->progs.handle_mark_victim, &s->links.handle_mark_victim,
+				false);
+	err = err ?: attach_one(s->progs.handle_mark_victim_pid,
+				&s->links.handle_mark_victim_pid, false);
+	return err;
+}
+
+struct cgroup_walk {
+	struct loader *ld;
+	struct containers *cs;
+	int map_fd;
+	unsigned int visited;
+};
+
+static void walk_cgroups(struct cgroup_walk *w, int dirfd, char *path, size_t len,
+			 unsigned int depth)
+{
+	__u32 verdict = LK_CG_CONTAINER;
+	struct dirent *de;
+	DIR *dir;
+
+	dir = fdopendir(dirfd);
+	if (!dir) {
+		close(dirfd);
+		return;
+	}
+	while ((de = readdir(dir)) && w->visited < CGROUP_WALK_MAX) {
+		struct stat st;
+		size_t n = strlen(de->d_name);
+		__u64 cgid;
+		int fd;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.' || len + 1 + n >= PATH_MAX)
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode))
+			continue;
+		w->visited++;
+		path[len] = '/';
+		memcpy(path + len + 1, de->d_name, n + 1);
+		/* A cgroup directory's inode number is its kernfs id, the id BPF reads. */
+		cgid = st.st_ino;
+		if (containers_add_cgroup(w->cs, cgid, path))
+			bpf_map_update_elem(w->map_fd, &cgid, &verdict, BPF_ANY);
+		if (depth < CGROUP_WALK_DEPTH) {
+			fd = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0)
+				walk_cgroups(w, fd, path, len + 1 + n, depth + 1);
+		}
+		path[len] = '\0';
+	}
+	closedir(dir);
+}
+
+int loader_seed_cgroups(struct loader *ld, struct containers *cs)
+{
+	struct cgroup_walk w = { .ld = ld, .cs = cs };
+	char path[PATH_MAX] = "";
+	int fd, err;
+
+	err = find_cgroup_mount(ld);
+	if (err) {
+		fprintf(stderr, "lookout: no %s cgroup hierarchy is mounted: mount it (or run "
+				"where the host's /sys/fs/cgroup is visible)\n",
+			ld->cgroup_v1 ? "memory" : "v2");
+		return err;
+	}
+	w.map_fd = bpf_map__fd(ld->skel->maps.cgroups);
+	fd = open(ld->cgroup_mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		fprintf(stderr, "lookout: cannot open %s: %s\n", ld->cgroup_mount, strerror(-err));
+		return err;
+	}
+	walk_cgroups(&w, fd, path, 0, 0);
+	return 0;
+}
+
+int loader_seed_tasks(struct loader *ld, void (*fn)(void *ctx, const void *rec, size_t size),
+		      void *ctx)
+{
+	struct bpf_link *link;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, off;
+	int fd, err = 0;
+	ssize_t n;
+
+	link = bpf_program__attach_iter(ld->skel->progs.seed_tasks, NULL);
+	if (!link) {
+		err = -errno;
+		fprintf(stderr, "lookout: cannot create the task iterator: %s: lookout needs "
+				"Linux 5.8 or newer\n", strerror(-err));
+		return err;
+	}
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		err = -errno;
+		fprintf(stderr, "lookout: cannot run the task iterator: %s\n", strerror(-err));
+		bpf_link__destroy(link);
+		return err;
+	}
+	for (;;) {
+		if (cap - len < 65536) {
+			char *p = realloc(buf, cap + (1 << 20));
+
+			if (!p) {
+				err = -ENOMEM;
+				break;
+			}
+			buf = p;
+			cap += 1 << 20;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	bpf_link__destroy(link);
+	/* Records follow each other unaligned: copy each out before reading it. */
+	for (off = 0; !err && off + sizeof(struct lk_hdr) <= len;) {
+		static __u64 rec[8192 / sizeof(__u64)];
+		struct lk_hdr h;
+
+		memcpy(&h, buf + off, sizeof(h));
+		if (h.size < sizeof(h) || h.size > len - off || h.size > sizeof(rec))
+			break;
+		memcpy(rec, buf + off, h.size);
+		fn(ctx, rec, h.size);
+		off += h.size;
+	}
+	free(buf);
+	return err;
+}
+
+int loader_fill_maps(struct loader *ld, const struct loader_opts *opts)
+{
+	return fill_runtime_exes(ld, opts);
+}
+
+void loader_destroy(struct loader *ld)
+{
+	if (!ld)
+		return;
+	lookout_bpf__destroy(ld->skel);
+	ld->skel = NULL;
+}

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - lookout's command line and main loop: parse options, start the
+ * BPF side, poll both ring buffers, report drops, stop cleanly on SIGINT or
+ * SIGTERM and reopen the audit log on SIGHUP.
+ */
+#include <argp.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "containers.h"
+#include "loader.h"
+#include "lookout.skel.h"
+#include "options.h"
+#include "pipeline.h"
+#include "proc.h"
+
+#define POLL_MS 100
+#define LOST_CHECK_NS (1000ULL * 1000 * 1000)
+
+static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t reopen_audit;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reopen_audit = 1;
+}
+
+static __u64 clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+static int install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return -errno;
+	sa.sa_handler = on_hup;
+	if (sigaction(SIGHUP, &sa, NULL))
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static int fill_host(struct report_host *h, __u32 host_pidns)
+{
+	if (gethostname(h->hostname, sizeof(h->hostname) - 1))
+		snprintf(h->hostname, sizeof(h->hostname), "unknown");
+	if (proc_read_boot_id(h->boot_id, sizeof(h->boot_id)))
+		h->boot_id[0] = '\0';
+	h->boot_to_real_ns = (__s64)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
+	h->host_pidns = host_pidns;
+	return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	return pipeline_queue(ctx, data, size) ? -ENOMEM : 0;
+}
+
+static void on_seed(void *ctx, const void *rec, size_t size)
+{
+	pipeline_seed(ctx, rec, size);
+}
+
+/* Sum a per-CPU counter of the stats map. */
+static __u64 stat_sum(int fd, __u32 key, int ncpus)
+{
+	__u64 *vals = calloc((size_t)ncpus, sizeof(__u64)), sum = 0;
+	int i;
+
+	if (!vals)
+		return 0;
+	if (!bpf_map_lookup_elem(fd, &key, vals))
+		for (i = 0; i < ncpus; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+struct drop_watch {
+	__u64 seen[2];
+	__u64 since_ns;
+};
+
+/* Turn new kernel-side drops into `lost` events, so gaps are visible in the log. */
+static void check_drops(struct pipeline *pl, int stats_fd, int ncpus, struct drop_watch *w,
+			struct lookout_totals *t)
+{
+	static const char *const names[] = { "events", "alerts" };
+	__u64 now = clock_ns(CLOCK_BOOTTIME);
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		__u64 n = stat_sum(stats_fd, i == 0 ? LK_STAT_DROP_EVENTS : LK_STAT_DROP_ALERTS,
+				   ncpus);
+
+		if (n > w->seen[i])
+			pipeline_lost(pl, now, n - w->seen[i], w->since_ns, names[i]);
+		w->seen[i] = n;
+	}
+	w->since_ns = now;
+	t->dropped_events = w->seen[0];
+	t->dropped_alerts = w->seen[1];
+}
+
+static int open_audit(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		fprintf(stderr, "lookout: cannot open audit log %s: %s: give a writable path "
+				"that is not a symlink\n", path, strerror(errno));
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	struct lookout_options o;
+	struct loader ld = {};
+	struct report_host host = {};
+	struct containers *cs = NULL;
+	struct pipeline *pl = NULL;
+	struct ring_buffer *rb = NULL;
+	struct lookout_totals totals = {};
+	struct pipeline_counts counts;
+	struct drop_watch drops = {};
+	struct pipeline_opts popts = {};
+	int err, ncpus, stats_fd, audit_fd = -1;
+	const char *reason = "interrupted";
+
+	err = options_parse(argc, argv, &o);
+	if (err)
+		return err > 0 ? 0 : 2;
+	err = loader_check_environment(&o.loader);
+	if (err)
+		return 1;
+	if (o.audit_log) {
+		audit_fd = open_audit(o.audit_log);
+		if (audit_fd < 0)
+			return 1;
+	}
+	if (install_signals()) {
+		fprintf(stderr, "lookout: cannot install signal handlers: %s\n", strerror(errno));
+		goto fail;
+	}
+	if (loader_open_and_load(&ld, &o.loader) || loader_fill_maps(&ld, &o.loader))
+		goto fail;
+	fill_host(&host, ld.host_pidns);
+	cs = containers_new("");
+	if (!cs)
+		goto nomem;
+	popts.json = o.json;
+	popts.all = o.loader.all;
+	popts.only_kills = o.only_kills;
+	popts.color = !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	popts.out_fd = STDOUT_FILENO;
+	popts.audit_fd = audit_fd;
+	popts.cgroups_map_fd = bpf_map__fd(ld.skel->maps.cgroups);
+	popts.options = o.command_line;
+	pl = pipeline_new(&popts, cs, &host);
+	if (!pl)
+		goto nomem;
+	audit_fd = -1;	/* the pipeline owns it now */
+
+	rb = ring_buffer__new(bpf_map__fd(ld.skel->maps.alerts), on_record, pl, NULL);
+	if (!rb || ring_buffer__add(rb, bpf_map__fd(ld.skel->maps.events), on_record, pl)) {
+		fprintf(stderr, "lookout: cannot map the ring buffers: %s\n", strerror(errno));
+		goto fail;
+	}
+	/* Attach first, then seed: see seed_tasks in lookout.bpf.c. */
+	if (loader_attach(&ld) || loader_seed_cgroups(&ld, cs))
+		goto fail;
+	pipeline_lookout_start(pl, clock_ns(CLOCK_BOOTTIME));
+	if (loader_seed_tasks(&ld, on_seed, pl))
+		goto fail;
+	pipeline_drain(pl);
+
+	ncpus = libbpf_num_possible_cpus();
+	stats_fd = bpf_map__fd(ld.skel->maps.stats);
+	drops.since_ns = clock_ns(CLOCK_BOOTTIME);
+	while (!stop_signal) {
+		err = ring_buffer__poll(rb, POLL_MS);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "lookout: polling the ring buffers failed: %s\n",
+				strerror(-err));
+			reason = "error";
+			break;
+		}
+		pipeline_drain(pl);
+		if (reopen_audit && o.audit_log) {
+			reopen_audit = 0;
+			audit_fd = open_audit(o.audit_log);
+			if (audit_fd >= 0)
+				pipeline_set_audit_fd(pl, audit_fd);
+			audit_fd = -1;
+		}
+		if (clock_ns(CLOCK_BOOTTIME) - drops.since_ns >= LOST_CHECK_NS)
+			check_drops(pl, stats_fd, ncpus, &drops, &totals);
+	}
+	if (stop_signal)
+		reason = stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
+	/* What the kernel wrote before we stopped, including the signal that stopped us. */
+	ring_buffer__consume(rb);
+	pipeline_drain(pl);
+	check_drops(pl, stats_fd, ncpus, &drops, &totals);
+	pipeline_counts(pl, &counts);
+	totals.events = counts.records;
+	totals.written = counts.written;
+	pipeline_lookout_stop(pl, clock_ns(CLOCK_BOOTTIME), reason, &totals);
+	fprintf(stderr, "lookout: %llu events seen, %llu written, %llu dropped in the kernel "
+			"(events %llu, alerts %llu)\n",
+		(unsigned long long)totals.events, (unsigned long long)totals.written,
+		(unsigned long long)(totals.dropped_events + totals.dropped_alerts),
+		(unsigned long long)totals.dropped_events, (unsigned long long)totals.dropped_alerts);
+	ring_buffer__free(rb);
+	pipeline_free(pl);
+	containers_free(cs);
+	loader_destroy(&ld);
+	options_free(&o);
+	return strcmp(reason, "error") ? 0 : 1;
+
+nomem:
+	fprintf(stderr, "lookout: out of memory\n");
+fail:
+	if (audit_fd >= 0)
+		close(audit_fd);
+	ring_buffer__free(rb);
+	pipeline_free(pl);
+	containers_free(cs);
+	loader_destroy(&ld);
+	options_free(&o);
+	return 1;
+}

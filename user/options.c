@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * options.c - the command line, with argp. Every value is checked here, so a
+ * bad one is one clear line on stderr and exit status 2, never a surprise later.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "options.h"
+
+const char *argp_program_version = "lookout 0.1.0";
+
+static const char doc[] =
+	"lookout: who started, signalled and killed the processes of your containers.\n"
+	"\n"
+	"Traces process exec, exit and signals with eBPF, attributes each process to its "
+	"container (Docker, podman, containerd, CRI-O, LXC, systemd-nspawn, PID-namespace "
+	"sandboxes) and names the sender of every signal a container process receives, "
+	"flagging kills that did not come from the container runtime.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  lookout                         live view of container processes and signals\n"
+	"  lookout --json                  the same as JSON lines (see README: event contract)\n"
+	"  lookout --only-kills            only who killed what\n"
+	"  lookout --audit-log /var/log/lookout-audit.json\n"
+	"                                  also append out-of-band kills to a file\n"
+	"  lookout --all                   include host processes\n"
+	"\v"
+	"Needs root (or CAP_BPF with CAP_PERFMON) and a kernel with BTF. "
+	"SIGINT or SIGTERM stop it and print a summary to stderr; SIGHUP reopens the audit log.";
+
+enum {
+	OPT_AUDIT_LOG = 1000,
+	OPT_BTF,
+	OPT_RUNTIME_EXE,
+	OPT_EVENTS_BUFFER,
+	OPT_ALERTS_BUFFER,
+};
+
+static const struct argp_option option_table[] = {
+	{ "json", 'j', NULL, 0, "Write JSON lines instead of the live view", 0 },
+	{ "all", 'a', NULL, 0, "Include host processes, not only container ones", 0 },
+	{ "only-kills", 'k', NULL, 0,
+	  "Only signals a process sent, exits with a killer, and OOM kills", 0 },
+	{ "audit-log", OPT_AUDIT_LOG, "FILE", 0,
+	  "Append out-of-band signals and kills as JSON lines to FILE (created 0600)", 0 },
+	{ "runtime-exe", OPT_RUNTIME_EXE, "PATH", 0,
+	  "Also treat processes running this executable as the container runtime "
+	  "(repeatable)", 0 },
+	{ "events-buffer", OPT_EVENTS_BUFFER, "SIZE", 0,
+	  "Ring buffer for ordinary events (power of two, e.g. 4M; default 4M)", 0 },
+	{ "alerts-buffer", OPT_ALERTS_BUFFER, "SIZE", 0,
+	  "Ring buffer for kills that cross a container boundary (default 1M)", 0 },
+	{ "btf", OPT_BTF, "FILE", 0, "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
+	{ 0 },
+};
+
+int options_parse_size(const char *s, __u32 *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm': case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g': case 'G':
+		v <<= 30;
+		end++;
+		break;
+	}
+	if (*end || v < 4096 || v > (1ULL << 30) || (v & (v - 1)))
+		return -EINVAL;
+	*out = (__u32)v;
+	return 0;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct lookout_options *o = state->input;
+
+	switch (key) {
+	case 'j':
+		o->json = true;
+		break;
+	case 'a':
+		o->loader.all = true;
+		break;
+	case 'k':
+		o->only_kills = true;
+		break;
+	case 'v':
+		o->loader.verbose = true;
+		break;
+	case OPT_AUDIT_LOG:
+		if (!*arg) {
+			argp_error(state, "--audit-log needs a file name");
+			return EINVAL;
+		}
+		o->audit_log = arg;
+		break;
+	case OPT_BTF:
+		o->loader.btf_path = arg;
+		break;
+	case OPT_RUNTIME_EXE:
+		if (o->loader.nr_runtime_exes >= LOADER_MAX_RUNTIME_EXES) {
+			argp_error(state, "at most %d --runtime-exe options",
+				   LOADER_MAX_RUNTIME_EXES);
+			return EINVAL;
+		}
+		o->loader.runtime_exes[o->loader.nr_runtime_exes++] = arg;
+		break;
+	case OPT_EVENTS_BUFFER:
+	case OPT_ALERTS_BUFFER:
+		if (options_parse_size(arg, key == OPT_EVENTS_BUFFER ? &o->loader.events_size :
+								   &o->loader.alerts_size)) {
+			argp_error(state, "invalid buffer size '%s': give a power of two from 4K "
+					  "to 1G, like 4M", arg);
+			return EINVAL;
+		}
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		return EINVAL;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = calloc(1, len);
+	if (!s)
+		return NULL;
+	for (i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+int options_parse(int argc, char **argv, struct lookout_options *o)
+{
+	static const struct argp argp = { option_table, parse_opt, NULL, doc, NULL, NULL, NULL };
+	int i, err;
+
+	memset(o, 0, sizeof(*o));
+	/* argp answers --help and --version itself and exits 0; errors exit 64 (EX_USAGE). */
+	err = argp_parse(&argp, argc, argv, 0, NULL, o);
+	if (err)
+		return -1;
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "--usage"))
+			return 1;
+	o->command_line = join_args(argc, argv);
+	return 0;
+}
+
+void options_free(struct lookout_options *o)
+{
+	if (!o)
+		return;
+	free(o->command_line);
+	o->command_line = NULL;
+}

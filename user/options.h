@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* options.h - lookout's command line. */
+#ifndef LOOKOUT_OPTIONS_H
+#define LOOKOUT_OPTIONS_H
+
+#include <stdbool.h>
+#include "loader.h"
+
+struct lookout_options {
+	bool json;
+	bool only_kills;
+	const char *audit_log;
+	struct loader_opts loader;
+	char *command_line;		/* argv joined, for lookout_start */
+};
+
+/* Returns 0 to run, 1 when --help/--usage/--version was answered, -1 on a bad
+ * command line (a message naming the problem is on stderr). */
+int options_parse(int argc, char **argv, struct lookout_options *o);
+void options_free(struct lookout_options *o);
+
+/* "4M", "65536", "1G": a ring-buffer size, a power of two of at least 4096. */
+int options_parse_size(const char *s, __u32 *out);
+
+#endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * output.h - the writers: JSON lines (EVENTS.md), the live view, and the sinks
+ * they write to (stdout, the audit log).
+ */
+#ifndef LOOKOUT_OUTPUT_H
+#define LOOKOUT_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "outbuf.h"
+#include "report.h"
+
+const char *report_type_name(enum report_type t);
+void format_rfc3339(char *out, size_t len, const struct report_host *h, __u64 boot_ns);
+void format_tty(char *out, size_t len, const char *tty);
+
+/* Append one JSON line for r to b. */
+void json_write_report(struct outbuf *b, const struct report_host *h, const struct report *r);
+
+/* Live view: a header row, then one aligned row per report. `color` adds
+ * highlighting for out-of-band signals and kills. */
+void text_write_header(struct outbuf *b);
+void text_write_report(struct outbuf *b, const struct report_host *h, const struct report *r,
+		       bool color);
+
+#endif

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * output_json.c - one JSON object per line, as ../shared/EVENTS.md fixes it.
+ * Every string a process or a runtime controls goes through json_put_string,
+ * so no byte can break the line or the JSON.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "escape.h"
+#include "output.h"
+
+#define LOOKOUT_VERSION "0.1.0"
+
+void format_rfc3339(char *out, size_t len, const struct report_host *h, __u64 boot_ns)
+{
+	__s64 real = (__s64)boot_ns + h->boot_to_real_ns;
+	time_t secs = (time_t)(real / 1000000000LL);
+	long nsec = (long)(real % 1000000000LL);
+	struct tm tm;
+
+	if (nsec < 0) {
+		nsec += 1000000000L;
+		secs--;
+	}
+	gmtime_r(&secs, &tm);
+	snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+}
+
+static void put_key(struct outbuf *b, const char *key)
+{
+	outbuf_printf(b, ",\"%s\":", key);
+}
+
+static void put_cstr(struct outbuf *b, const char *key, const char *s)
+{
+	put_key(b, key);
+	if (s)
+		json_put_string(b, s, strlen(s));
+	else
+		outbuf_puts(b, "null");
+}
+
+static void put_bytes(struct outbuf *b, const char *key, struct bytes s)
+{
+	put_key(b, key);
+	if (s.ptr)
+		json_put_string(b, s.ptr, s.len);
+	else
+		outbuf_puts(b, "null");
+}
+
+static void put_u64(struct outbuf *b, const char *key, unsigned long long v)
+{
+	outbuf_printf(b, ",\"%s\":%llu", key, v);
+}
+
+static void put_bool(struct outbuf *b, const char *key, bool v)
+{
+	outbuf_printf(b, ",\"%s\":%s", key, v ? "true" : "false");
+}
+
+/* An audit id that is (u32)-1 was never set. */
+static void put_audit_id(struct outbuf *b, const char *key, __u32 v)
+{
+	if (v == (__u32)-1)
+		outbuf_printf(b, ",\"%s\":null", key);
+	else
+		put_u64(b, key, v);
+}
+
+static void put_argv(struct outbuf *b, const struct proc_view *p)
+{
+	size_t i = 0, start = 0;
+	bool first = true;
+
+	put_key(b, "argv");
+	if (!p->argv.ptr) {
+		outbuf_puts(b, "null");
+		return;
+	}
+	outbuf_putc(b, '[');
+	for (i = 0; i <= p->argv.len; i++) {
+		if (i < p->argv.len && p->argv.ptr[i] != '\0')
+			continue;
+		/* The kernel's argument area ends in a NUL; do not print an empty tail. */
+		if (i == p->argv.len && i == start)
+			break;
+		if (!first)
+			outbuf_putc(b, ',');
+		json_put_string(b, p->argv.ptr + start, i - start);
+		first = false;
+		start = i + 1;
+	}
+	outbuf_putc(b, ']');
+	put_bool(b, "argv_truncated", p->argv_truncated);
+}
+
+/* "pts1" from the kernel reads "pts/1", as ps and who print it. */
+void format_tty(char *out, size_t len, const char *tty)
+{
+	if (!strncmp(tty, "pts", 3) && tty[3] >= '0' && tty[3] <= '9')
+		snprintf(out, len, "pts/%.*s", (int)strnlen(tty + 3, LK_TTY_LEN - 3), tty + 3);
+	else
+		snprintf(out, len, "%.*s", (int)strnlen(tty, LK_TTY_LEN), tty);
+}
+
+static void put_container(struct outbuf *b, const struct container *c)
+{
+	put_key(b, "container");
+	if (!c) {
+		outbuf_puts(b, "null");
+		return;
+	}
+	outbuf_puts(b, "{\"id\":");
+	json_put_string(b, c->id, strlen(c->id));
+	put_cstr(b, "name", c->meta.name[0] ? c->meta.name : NULL);
+	put_cstr(b, "image", c->meta.image[0] ? c->meta.image : NULL);
+	put_cstr(b, "runtime", runtime_kind_name(c->match.runtime));
+	if (c->meta.pod[0])
+		put_cstr(b, "pod", c->meta.pod);
+	if (c->meta.k8s_namespace[0])
+		put_cstr(b, "namespace", c->meta.k8s_namespace);
+	outbuf_putc(b, '}');
+}
+
+/* The process keys of EVENTS.md, without the surrounding braces. */
+static void put_proc_fields(struct outbuf *b, const struct proc_view *p)
+{
+	const struct lk_proc *k = p->k;
+	char tty[LK_TTY_LEN + 8];
+
+	put_u64(b, "host_pid", k->pid);
+	put_u64(b, "ns_pid", k->ns_pid);
+	put_u64(b, "ppid", k->ppid);
+	put_u64(b, "start_time", k->start_time);
+	put_key(b, "comm");
+	json_put_string(b, k->comm, strnlen(k->comm, LK_COMM_LEN));
+	put_bytes(b, "exe", p->exe);
+	put_argv(b, p);
+	put_u64(b, "uid", k->uid);
+	put_u64(b, "euid", k->euid);
+	put_u64(b, "gid", k->gid);
+	put_audit_id(b, "auid", k->auid);
+	put_audit_id(b, "session", k->session);
+	format_tty(tty, sizeof(tty), k->tty);
+	put_cstr(b, "tty", tty[0] ? tty : NULL);
+	put_u64(b, "pidns", k->pidns);
+	put_u64(b, "mntns", k->mntns);
+	put_bool(b, "entered_namespaces", k->flags & LK_PF_ENTERED);
+	put_container(b, p->c);
+}
+
+/* A process object; `,"host_pid"...` becomes `{"host_pid"...}`. */
+static void put_proc_object(struct outbuf *b, const char *key, const struct proc_view *p)
+{
+	size_t at;
+
+	put_key(b, key);
+	at = b->len;
+	put_proc_fields(b, p);
+	if (!b->failed && b->len > at)
+		b->data[at] = '{';
+	outbuf_putc(b, '}');
+}
+
+static void put_sender(struct outbuf *b, const char *key, const struct signal_view *s)
+{
+	unsigned int i;
+	size_t at;
+
+	put_key(b, key);
+	at = b->len;
+	put_proc_fields(b, &s->sender);
+	if (!b->failed && b->len > at)
+		b->data[at] = '{';
+	put_cstr(b, "origin", origin_name(s->origin));
+	put_key(b, "ancestry");
+	outbuf_putc(b, '[');
+	for (i = 0; i < s->nr_ancestors; i++) {
+		const struct ancestor_view *a = &s->ancestry[i];
+
+		outbuf_printf(b, "%s{\"host_pid\":%u,\"comm\":", i ? "," : "", a->k->pid);
+		json_put_string(b, a->k->comm, strnlen(a->k->comm, LK_COMM_LEN));
+		put_cstr(b, "exe", a->exe[0] ? a->exe : NULL);
+		put_bool(b, "runtime", a->k->flags & LK_PF_RUNTIME);
+		outbuf_putc(b, '}');
+	}
+	outbuf_puts(b, "]}");
+}
+
+static void put_exit_fields(struct outbuf *b, const struct report *r)
+{
+	int sig = r->code & 0x7f;
+
+	if (sig) {
+		outbuf_puts(b, ",\"exit_code\":null");
+		put_u64(b, "exit_signal", sig);
+	} else {
+		put_u64(b, "exit_code", (r->code >> 8) & 0xff);
+		outbuf_puts(b, ",\"exit_signal\":null");
+	}
+	put_bool(b, "core_dumped", r->code & 0x80);
+	put_u64(b, "status", report_exit_status(r->code));
+	if (r->killed_by) {
+		put_sender(b, "killed_by", r->killed_by);
+	} else if (r->killer && r->killer->pid) {
+		/* The kernel named the sender, but its signal event was lost. */
+		outbuf_printf(b, ",\"killed_by\":{\"host_pid\":%u,\"start_time\":%llu,"
+				 "\"origin\":null,\"signal_event_lost\":true}",
+			      r->killer->pid, (unsigned long long)r->killer->start_time);
+	} else {
+		outbuf_puts(b, ",\"killed_by\":null");
+	}
+	put_bool(b, "out_of_band", report_out_of_band(r));
+}
+
+static const char *const type_names[] = {
+	[REPORT_EXEC] = "exec",
+	[REPORT_EXIT] = "exit",
+	[REPORT_SIGNAL] = "signal",
+	[REPORT_CONTAINER_START] = "container_start",
+	[REPORT_CONTAINER_EXIT] = "container_exit",
+	[REPORT_OOM] = "oom",
+	[REPORT_LOOKOUT_START] = "lookout_start",
+	[REPORT_LOOKOUT_STOP] = "lookout_stop",
+	[REPORT_LOST] = "lost",
+};
+
+const char *report_type_name(enum report_type t)
+{
+	return type_names[t];
+}
+
+static void put_signal_fields(struct outbuf *b, const struct signal_view *s)
+{
+	const struct lk_signal_event *k = s->k;
+
+	put_u64(b, "signal", k->sig);
+	put_cstr(b, "signal_name", signal_name(k->sig));
+	put_key(b, "code");
+	if (signal_code_name(k->sig, k->code))
+		json_put_string(b, signal_code_name(k->sig, k->code),
+				strlen(signal_code_name(k->sig, k->code)));
+	else
+		outbuf_printf(b, "\"%d\"", k->code);
+	put_bool(b, "group", k->group);
+	put_cstr(b, "result", signal_result_name(k->result));
+	put_cstr(b, "origin", origin_name(s->origin));
+	put_bool(b, "out_of_band", s->out_of_band);
+	put_bool(b, "entered_namespaces", k->sender.flags & LK_PF_ENTERED);
+	put_bool(b, "sent_by_process", k->how & LK_SIG_BY_SYSCALL);
+	put_sender(b, "sender", s);
+	put_proc_object(b, "target", &s->target);
+	put_container(b, s->target.c);
+}
+
+void json_write_report(struct outbuf *b, const struct report_host *h, const struct report *r)
+{
+	char when[64];
+
+	format_rfc3339(when, sizeof(when), h, r->time_ns);
+	outbuf_printf(b, "{\"schema\":1,\"time\":\"%s\"", when);
+	put_cstr(b, "host", h->hostname);
+	put_cstr(b, "boot_id", h->boot_id);
+	put_cstr(b, "event", type_names[r->type]);
+
+	switch (r->type) {
+	case REPORT_EXEC:
+		put_proc_fields(b, &r->proc);
+		put_bytes(b, "filename", r->filename);
+		put_cstr(b, "via", r->via_exec ? "exec" : NULL);
+		break;
+	case REPORT_CONTAINER_START:
+		put_proc_fields(b, &r->proc);
+		put_bool(b, "existing", r->existing);
+		break;
+	case REPORT_EXIT:
+	case REPORT_CONTAINER_EXIT:
+		put_proc_fields(b, &r->proc);
+		put_exit_fields(b, r);
+		break;
+	case REPORT_OOM:
+		put_proc_fields(b, &r->proc);
+		break;
+	case REPORT_SIGNAL:
+		put_signal_fields(b, r->signal);
+		break;
+	case REPORT_LOST:
+		put_u64(b, "count", r->lost_count);
+		format_rfc3339(when, sizeof(when), h, r->lost_since_ns);
+		put_cstr(b, "since", when);
+		put_cstr(b, "buffer", r->buffer);
+		break;
+	case REPORT_LOOKOUT_START:
+	case REPORT_LOOKOUT_STOP:
+		put_cstr(b, "version", LOOKOUT_VERSION);
+		put_cstr(b, "options", r->options);
+		if (r->type == REPORT_LOOKOUT_START)
+			break;
+		put_cstr(b, "reason", r->stop_reason);
+		if (r->stopped_by)
+			put_sender(b, "stopped_by", r->stopped_by);
+		else
+			outbuf_puts(b, ",\"stopped_by\":null");
+		outbuf_printf(b, ",\"totals\":{\"events\":%llu,\"written\":%llu,"
+				 "\"dropped\":{\"events\":%llu,\"alerts\":%llu}}",
+			      (unsigned long long)r->totals->events,
+			      (unsigned long long)r->totals->written,
+			      (unsigned long long)r->totals->dropped_events,
+			      (unsigned long long)r->totals->dropped_alerts);
+		break;
+	}
+	outbuf_puts(b, "}\n");
+}

@@ -1,0 +1,680 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pipeline.c - kernel records in, lines out.
+ *
+ * Records from both ring buffers are queued per poll round and handled in
+ * kernel time order, so a signal is always seen before the exit it caused even
+ * when the two travelled through different buffers. Nothing here trusts a
+ * record's inner offsets: every string is checked against the record's size.
+ */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "output.h"
+#include "pipeline.h"
+#include "proc.h"
+
+#define PROC_BUCKETS	4096
+#define PROC_CACHE_MAX	65536
+#define RECENT_SIGNALS	1024
+
+/* What an exec told us about a process, kept until it exits: exit and signal
+ * records do not carry argv, and on older kernels exit has no exe either. */
+struct proc_entry {
+	struct proc_entry *next;
+	__u32 pid;
+	__u64 start_time;
+	char *exe;
+	size_t exe_len;
+	char *argv;
+	size_t argv_len;
+	bool argv_truncated;
+};
+
+struct queued {
+	__u64 time_ns;
+	size_t seq;
+	size_t size;
+	void *data;
+};
+
+struct pipeline {
+	struct pipeline_opts opts;
+	struct containers *cs;
+	struct report_host host;
+	struct outbuf out;
+	struct outbuf audit;
+	bool header_written;
+
+	struct queued *queue;
+	size_t queued, queue_cap, seq;
+
+	struct proc_entry *procs[PROC_BUCKETS];
+	size_t nr_procs;
+
+	/* Recent signal records, so an exit can show its killer in full. */
+	struct lk_signal_event *recent[RECENT_SIGNALS];
+	size_t recent_size[RECENT_SIGNALS];
+	size_t recent_next;
+	struct lk_signal_event *self_signal;	/* last signal sent to lookout itself */
+
+	struct pipeline_counts counts;
+};
+
+/* ---- record checking ----------------------------------------------------- */
+
+static struct bytes rec_str(const void *rec, size_t size, struct lk_str s)
+{
+	struct bytes b = { NULL, 0 };
+
+	if (!s.off || (size_t)s.off + s.len > size)
+		return b;
+	b.ptr = (const char *)rec + s.off;
+	b.len = s.len;
+	return b;
+}
+
+static size_t min_size(__u32 type)
+{
+	switch (type) {
+	case LK_EV_EXEC:
+		return sizeof(struct lk_exec_event);
+	case LK_EV_EXIT:
+		return sizeof(struct lk_exit_event);
+	case LK_EV_SIGNAL:
+		return sizeof(struct lk_signal_event);
+	case LK_EV_OOM:
+		return sizeof(struct lk_oom_event);
+	case LK_EV_CGROUP_MKDIR:
+		return sizeof(struct lk_cgroup_event);
+	}
+	return 0;
+}
+
+/* ---- process cache -------------------------------------------------------- */
+
+static unsigned int proc_hash(__u32 pid, __u64 start)
+{
+	return (pid * 2654435761u ^ (unsigned int)(start >> 7)) % PROC_BUCKETS;
+}
+
+static struct proc_entry **proc_find(struct pipeline *pl, __u32 pid, __u64 start)
+{
+	struct proc_entry **pp = &pl->procs[proc_hash(pid, start)];
+
+	for (; *pp; pp = &(*pp)->next)
+		if ((*pp)->pid == pid && (*pp)->start_time == start)
+			return pp;
+	return pp;
+}
+
+static char *dup_bytes(struct bytes b)
+{
+	char *p;
+
+	if (!b.ptr)
+		return NULL;
+	p = malloc(b.len + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, b.ptr, b.len);
+	p[b.len] = '\0';
+	return p;
+}
+
+static void proc_entry_free(struct proc_entry *e)
+{
+	if (!e)
+		return;
+	free(e->exe);
+	free(e->argv);
+	free(e);
+}
+
+static void proc_remember(struct pipeline *pl, const struct proc_view *v)
+{
+	struct proc_entry **pp = proc_find(pl, v->k->pid, v->k->start_time), *e = *pp;
+
+	if (!e) {
+		if (pl->nr_procs >= PROC_CACHE_MAX)
+			return;
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return;
+		e->pid = v->k->pid;
+		e->start_time = v->k->start_time;
+		*pp = e;
+		pl->nr_procs++;
+	}
+	if (v->exe.ptr) {
+		free(e->exe);
+		e->exe = dup_bytes(v->exe);
+		e->exe_len = e->exe ? v->exe.len : 0;
+	}
+	if (v->argv.ptr) {
+		free(e->argv);
+		e->argv = dup_bytes(v->argv);
+		e->argv_len = e->argv ? v->argv.len : 0;
+		e->argv_truncated = v->argv_truncated;
+	}
+}
+
+static void proc_forget(struct pipeline *pl, __u32 pid, __u64 start)
+{
+	struct proc_entry **pp = proc_find(pl, pid, start), *e = *pp;
+
+	if (!e)
+		return;
+	*pp = e->next;
+	proc_entry_free(e);
+	pl->nr_procs--;
+}
+
+/* Fill what a record did not carry from what an earlier exec told us. */
+static void proc_complete(struct pipeline *pl, struct proc_view *v)
+{
+	struct proc_entry *e = *proc_find(pl, v->k->pid, v->k->start_time);
+
+	if (!e)
+		return;
+	if (!v->exe.ptr && e->exe) {
+		v->exe.ptr = e->exe;
+		v->exe.len = e->exe_len;
+	}
+	if (!v->argv.ptr && e->argv) {
+		v->argv.ptr = e->argv;
+		v->argv.len = e->argv_len;
+		v->argv_truncated = e->argv_truncated;
+	}
+}
+
+/* ---- views ------------------------------------------------------------------ */
+
+static struct container *proc_container(struct pipeline *pl, const struct lk_proc *k,
+					__u64 now_ns)
+{
+	struct container *c = containers_resolve(pl->cs, &k->ckey);
+
+	container_refresh_meta(pl->cs, c, now_ns);
+	return c;
+}
+
+static void view_proc(struct pipeline *pl, struct proc_view *v, const void *rec, size_t size,
+		      const struct lk_proc *k, __u64 now_ns)
+{
+	memset(v, 0, sizeof(*v));
+	v->k = k;
+	v->c = proc_container(pl, k, now_ns);
+	v->exe = rec_str(rec, size, k->exe);
+	v->argv = rec_str(rec, size, k->argv);
+	v->argv_truncated = k->flags & LK_PF_ARGV_TRUNC;
+	proc_complete(pl, v);
+}
+
+static enum origin signal_origin(const struct signal_view *s)
+{
+	const struct lk_proc *sender = s->sender.k;
+
+	if (!(s->k->how & LK_SIG_BY_SYSCALL))
+		return ORIGIN_KERNEL;
+	if (sender->flags & LK_PF_RUNTIME)
+		return ORIGIN_RUNTIME;
+	/* A host process that joined a container's namespaces is still the host. */
+	if (!s->sender.c || (sender->flags & LK_PF_ENTERED))
+		return ORIGIN_HOST;
+	if (s->sender.c == s->target.c)
+		return ORIGIN_CONTAINER;
+	return ORIGIN_OTHER_CONTAINER;
+}
+
+static void view_signal(struct pipeline *pl, struct signal_view *s,
+			const struct lk_signal_event *k, size_t size)
+{
+	unsigned int i, n = k->nr_ancestors;
+
+	memset(s, 0, sizeof(*s));
+	s->k = k;
+	view_proc(pl, &s->sender, k, size, &k->sender, k->hdr.time_ns);
+	view_proc(pl, &s->target, k, size, &k->target, k->hdr.time_ns);
+	s->origin = signal_origin(s);
+	s->out_of_band = s->origin == ORIGIN_HOST || s->origin == ORIGIN_OTHER_CONTAINER;
+	if (n > LK_ANCESTRY_MAX)
+		n = LK_ANCESTRY_MAX;
+	for (i = 0; i < n; i++) {
+		s->ancestry[i].k = &k->ancestry[i];
+		proc_exe_if_same(k->ancestry[i].pid, k->ancestry[i].start_time,
+				 s->ancestry[i].exe, sizeof(s->ancestry[i].exe));
+	}
+	s->nr_ancestors = n;
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return;	/* a closed pipe or full disk: counted by the caller's totals */
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static bool wanted(const struct pipeline *pl, const struct report *r)
+{
+	if (!pl->opts.only_kills)
+		return true;
+	switch (r->type) {
+	case REPORT_SIGNAL:
+		return r->signal->origin != ORIGIN_KERNEL;
+	case REPORT_EXIT:
+	case REPORT_CONTAINER_EXIT:
+		return r->killed_by != NULL;
+	case REPORT_OOM:
+	case REPORT_LOOKOUT_START:
+	case REPORT_LOOKOUT_STOP:
+	case REPORT_LOST:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool audited(const struct report *r)
+{
+	switch (r->type) {
+	case REPORT_SIGNAL:
+	case REPORT_EXIT:
+	case REPORT_CONTAINER_EXIT:
+		return report_out_of_band(r);
+	default:
+		return false;
+	}
+}
+
+static void write_report(struct pipeline *pl, const struct report *r)
+{
+	if (pl->opts.audit_fd >= 0 && audited(r))
+		json_write_report(&pl->audit, &pl->host, r);
+	if (!wanted(pl, r))
+		return;
+	if (pl->opts.json) {
+		json_write_report(&pl->out, &pl->host, r);
+	} else {
+		if (!pl->header_written) {
+			text_write_header(&pl->out);
+			pl->header_written = true;
+		}
+		text_write_report(&pl->out, &pl->host, r, pl->opts.color);
+	}
+	pl->counts.written++;
+}
+
+static void flush(struct pipeline *pl)
+{
+	if (pl->out.len && !pl->out.failed)
+		write_all(pl->opts.out_fd, pl->out.data, pl->out.len);
+	outbuf_reset(&pl->out);
+	if (pl->opts.audit_fd >= 0 && pl->audit.len && !pl->audit.failed)
+		write_all(pl->opts.audit_fd, pl->audit.data, pl->audit.len);
+	outbuf_reset(&pl->audit);
+}
+
+/* ---- handlers -------------------------------------------------------------------- */
+
+static void start_container(struct pipeline *pl, const struct proc_view *v, __u64 time_ns,
+			    bool existing)
+{
+	struct report r = { .type = REPORT_CONTAINER_START, .time_ns = time_ns };
+	struct container *c = v->c;
+
+	c->started = true;
+	c->existing = existing;
+	c->init_pid = v->k->pid;
+	c->init_start = v->k->start_time;
+	c->pidns = v->k->pidns;
+	r.proc = *v;
+	r.existing = existing;
+	write_report(pl, &r);
+}
+
+static void handle_cgroup(struct pipeline *pl, const struct lk_cgroup_event *e, size_t size)
+{
+	struct bytes path = rec_str(e, size, e->path);
+	__u32 verdict = LK_CG_CONTAINER;
+	char buf[4096];
+	__u64 id = e->cgroup_id;
+
+	if (!path.ptr || path.len >= sizeof(buf))
+		return;
+	memcpy(buf, path.ptr, path.len);
+	buf[path.len] = '\0';
+	/* The kernel marked it pending; settle it either way. */
+	if (containers_add_cgroup(pl->cs, id, buf))
+		bpf_map_update_elem(pl->opts.cgroups_map_fd, &id, &verdict, BPF_ANY);
+	else
+		bpf_map_delete_elem(pl->opts.cgroups_map_fd, &id);
+}
+
+static void handle_exec(struct pipeline *pl, const struct lk_exec_event *e, size_t size)
+{
+	struct report r = { .type = REPORT_EXEC, .time_ns = e->hdr.time_ns };
+
+	view_proc(pl, &r.proc, e, size, &e->proc, e->hdr.time_ns);
+	if (!r.proc.c && !pl->opts.all && !(e->proc.flags & LK_PF_SELF))
+		return;		/* its new cgroup turned out to be the host's */
+	proc_remember(pl, &r.proc);
+	if (r.proc.c && !r.proc.c->started && !(e->proc.flags & LK_PF_ENTERED))
+		start_container(pl, &r.proc, e->hdr.time_ns, false);
+	r.filename = rec_str(e, size, e->filename);
+	r.via_exec = r.proc.c && (e->proc.flags & LK_PF_JOINED) &&
+		     !(e->proc.flags & LK_PF_ENTERED);
+	write_report(pl, &r);
+}
+
+static const struct lk_signal_event *recent_find(struct pipeline *pl, const struct lk_killer *k,
+						 size_t *size)
+{
+	size_t i;
+
+	for (i = 0; i < RECENT_SIGNALS; i++) {
+		const struct lk_signal_event *s = pl->recent[i];
+
+		if (s && s->hdr.time_ns == k->signal_time && s->sender.pid == k->pid) {
+			*size = pl->recent_size[i];
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/* Did this exit end the container? Its init, when it has its own PID namespace;
+ * otherwise (--pid=host) its last process. */
+static bool ends_container(const struct pipeline *pl, const struct lk_exit_event *e,
+			   const struct container *c)
+{
+	if (!c || !c->started || (e->proc.flags & LK_PF_ENTERED))
+		return false;
+	if (e->proc.pidns != pl->host.host_pidns)
+		return e->proc.ns_pid == 1;
+	return e->last_in_container;
+}
+
+static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size_t size)
+{
+	struct report r = { .type = REPORT_EXIT, .time_ns = e->hdr.time_ns };
+	const struct lk_signal_event *sig = NULL;
+	struct signal_view killer;
+	size_t sig_size = 0;
+
+	view_proc(pl, &r.proc, e, size, &e->proc, e->hdr.time_ns);
+	if (!r.proc.c && !pl->opts.all && !(e->proc.flags & LK_PF_SELF))
+		goto forget;
+	r.code = e->code;
+	/* Only the signal that actually ended it, and only one a process sent. */
+	if (e->killer.pid && (e->code & 0x7f) == e->killer.sig) {
+		r.killer = &e->killer;
+		sig = recent_find(pl, &e->killer, &sig_size);
+		if (sig) {
+			view_signal(pl, &killer, sig, sig_size);
+			r.killed_by = &killer;
+		}
+	}
+	write_report(pl, &r);
+	if (ends_container(pl, e, r.proc.c)) {
+		r.type = REPORT_CONTAINER_EXIT;
+		r.proc.c->started = false;
+		write_report(pl, &r);
+	}
+forget:
+	proc_forget(pl, e->proc.pid, e->proc.start_time);
+}
+
+static void recent_add(struct pipeline *pl, const struct lk_signal_event *e, size_t size)
+{
+	size_t i = pl->recent_next++ % RECENT_SIGNALS;
+	void *copy = malloc(size);
+
+	if (!copy)
+		return;
+	memcpy(copy, e, size);
+	free(pl->recent[i]);
+	pl->recent[i] = copy;
+	pl->recent_size[i] = size;
+}
+
+static void handle_signal(struct pipeline *pl, const struct lk_signal_event *e, size_t size)
+{
+	struct report r = { .type = REPORT_SIGNAL, .time_ns = e->hdr.time_ns };
+	struct signal_view s;
+	bool to_self = e->target.flags & LK_PF_SELF;
+
+	view_signal(pl, &s, e, size);
+	/* The same rule the kernel applied, now that pending cgroups are settled. */
+	if (!s.target.c && !pl->opts.all && !to_self &&
+	    !(s.sender.c && (e->how & LK_SIG_BY_SYSCALL)))
+		return;
+	if (e->how & LK_SIG_BY_SYSCALL)
+		recent_add(pl, e, size);
+	if (to_self) {
+		free(pl->self_signal);
+		pl->self_signal = malloc(size);
+		if (pl->self_signal)
+			memcpy(pl->self_signal, e, size);
+	}
+	r.signal = &s;
+	write_report(pl, &r);
+}
+
+static void handle_oom(struct pipeline *pl, const struct lk_oom_event *e, size_t size)
+{
+	struct report r = { .type = REPORT_OOM, .time_ns = e->hdr.time_ns };
+
+	view_proc(pl, &r.proc, e, size, &e->proc, e->hdr.time_ns);
+	write_report(pl, &r);
+}
+
+static void handle(struct pipeline *pl, const void *data, size_t size)
+{
+	const struct lk_hdr *h = data;
+
+	pl->counts.records++;
+	if (size < sizeof(*h) || h->size > size || size < min_size(h->type) ||
+	    !min_size(h->type)) {
+		pl->counts.bad_records++;
+		return;
+	}
+	switch (h->type) {
+	case LK_EV_EXEC:
+		handle_exec(pl, data, h->size);
+		break;
+	case LK_EV_EXIT:
+		handle_exit(pl, data, h->size);
+		break;
+	case LK_EV_SIGNAL:
+		handle_signal(pl, data, h->size);
+		break;
+	case LK_EV_OOM:
+		handle_oom(pl, data, h->size);
+		break;
+	case LK_EV_CGROUP_MKDIR:
+		handle_cgroup(pl, data, h->size);
+		break;
+	}
+}
+
+/* ---- public ------------------------------------------------------------------------- */
+
+struct pipeline *pipeline_new(const struct pipeline_opts *opts, struct containers *cs,
+			      const struct report_host *host)
+{
+	struct pipeline *pl = calloc(1, sizeof(*pl));
+
+	if (!pl)
+		return NULL;
+	pl->opts = *opts;
+	pl->cs = cs;
+	pl->host = *host;
+	outbuf_init(&pl->out);
+	outbuf_init(&pl->audit);
+	return pl;
+}
+
+void pipeline_free(struct pipeline *pl)
+{
+	size_t i;
+
+	if (!pl)
+		return;
+	for (i = 0; i < PROC_BUCKETS; i++) {
+		struct proc_entry *e = pl->procs[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			proc_entry_free(e);
+		}
+	}
+	for (i = 0; i < RECENT_SIGNALS; i++)
+		free(pl->recent[i]);
+	for (i = 0; i < pl->queued; i++)
+		free(pl->queue[i].data);
+	free(pl->queue);
+	free(pl->self_signal);
+	outbuf_free(&pl->out);
+	outbuf_free(&pl->audit);
+	free(pl);
+}
+
+int pipeline_queue(struct pipeline *pl, const void *data, size_t size)
+{
+	struct queued *q;
+
+	if (size < sizeof(struct lk_hdr)) {
+		pl->counts.bad_records++;
+		return 0;
+	}
+	if (pl->queued == pl->queue_cap) {
+		size_t cap = pl->queue_cap ? pl->queue_cap * 2 : 256;
+
+		q = realloc(pl->queue, cap * sizeof(*q));
+		if (!q)
+			return -ENOMEM;
+		pl->queue = q;
+		pl->queue_cap = cap;
+	}
+	q = &pl->queue[pl->queued];
+	q->data = malloc(size);
+	if (!q->data)
+		return -ENOMEM;
+	memcpy(q->data, data, size);
+	q->size = size;
+	q->time_ns = ((const struct lk_hdr *)data)->time_ns;
+	q->seq = pl->seq++;
+	pl->queued++;
+	return 0;
+}
+
+static int queued_cmp(const void *a, const void *b)
+{
+	const struct queued *x = a, *y = b;
+
+	if (x->time_ns != y->time_ns)
+		return x->time_ns < y->time_ns ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void pipeline_drain(struct pipeline *pl)
+{
+	size_t i;
+
+	qsort(pl->queue, pl->queued, sizeof(*pl->queue), queued_cmp);
+	for (i = 0; i < pl->queued; i++) {
+		handle(pl, pl->queue[i].data, pl->queue[i].size);
+		free(pl->queue[i].data);
+		pl->queue[i].data = NULL;
+	}
+	pl->queued = 0;
+	flush(pl);
+}
+
+/* A process running at start: remember it, with argv from /proc; the first one
+ * met of each container announces the container. */
+void pipeline_seed(struct pipeline *pl, const void *data, size_t size)
+{
+	const struct lk_exec_event *e = data;
+	struct proc_view v;
+	char *argv = NULL;
+	size_t argv_len = 0;
+
+	if (size < sizeof(*e) || e->hdr.size > size || e->hdr.type != LK_EV_EXEC)
+		return;
+	view_proc(pl, &v, e, e->hdr.size, &e->proc, e->hdr.time_ns);
+	if (!v.c)
+		return;
+	if (proc_read_cmdline(e->proc.pid, e->proc.start_time, &argv, &argv_len) == 0) {
+		v.argv.ptr = argv;
+		v.argv.len = argv_len;
+	}
+	proc_remember(pl, &v);
+	if (!v.c->started && !(e->proc.flags & LK_PF_ENTERED))
+		start_container(pl, &v, e->hdr.time_ns, true);
+	free(argv);
+}
+
+void pipeline_lookout_start(struct pipeline *pl, __u64 now_ns)
+{
+	struct report r = { .type = REPORT_LOOKOUT_START, .time_ns = now_ns };
+
+	r.options = pl->opts.options;
+	write_report(pl, &r);
+	flush(pl);
+}
+
+void pipeline_lookout_stop(struct pipeline *pl, __u64 now_ns, const char *reason,
+			   const struct lookout_totals *totals)
+{
+	struct report r = { .type = REPORT_LOOKOUT_STOP, .time_ns = now_ns };
+	struct signal_view s;
+
+	r.options = pl->opts.options;
+	r.stop_reason = reason;
+	r.totals = totals;
+	if (pl->self_signal) {
+		view_signal(pl, &s, pl->self_signal, pl->self_signal->hdr.size);
+		r.stopped_by = &s;
+	}
+	write_report(pl, &r);
+	flush(pl);
+}
+
+void pipeline_lost(struct pipeline *pl, __u64 now_ns, __u64 count, __u64 since_ns,
+		   const char *buffer)
+{
+	struct report r = { .type = REPORT_LOST, .time_ns = now_ns };
+
+	r.lost_count = count;
+	r.lost_since_ns = since_ns;
+	r.buffer = buffer;
+	write_report(pl, &r);
+	flush(pl);
+}
+
+void pipeline_set_audit_fd(struct pipeline *pl, int fd)
+{
+	if (pl->opts.audit_fd >= 0)
+		close(pl->opts.audit_fd);
+	pl->opts.audit_fd = fd;
+}
+
+void pipeline_counts(const struct pipeline *pl, struct pipeline_counts *out)
+{
+	*out = pl->counts;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pipeline.h - from kernel records to written lines: checks each record,
+ * joins it with what userspace knows (containers, argv seen at exec, the
+ * signal that killed a process), decides origin and filters, and hands the
+ * result to the writers.
+ */
+#ifndef LOOKOUT_PIPELINE_H
+#define LOOKOUT_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "containers.h"
+#include "report.h"
+
+struct pipeline_opts {
+	bool json;
+	bool all;
+	bool only_kills;
+	bool color;
+	int out_fd;			/* live view or JSON lines */
+	int audit_fd;			/* -1: no audit log */
+	int cgroups_map_fd;		/* the kernel's verdicts on cgroups */
+	const char *options;		/* the command line, for lookout_start */
+};
+
+struct pipeline;
+
+struct pipeline *pipeline_new(const struct pipeline_opts *opts, struct containers *cs,
+			      const struct report_host *host);
+void pipeline_free(struct pipeline *pl);
+
+/* Queue one ring-buffer record (copied); returns 0, or -ENOMEM. */
+int pipeline_queue(struct pipeline *pl, const void *data, size_t size);
+/* Handle the queued records in kernel time order and write the result. */
+void pipeline_drain(struct pipeline *pl);
+
+/* Processes found running at start, one record each from the seed iterator. */
+void pipeline_seed(struct pipeline *pl, const void *data, size_t size);
+
+void pipeline_lookout_start(struct pipeline *pl, __u64 now_ns);
+void pipeline_lookout_stop(struct pipeline *pl, __u64 now_ns, const char *reason,
+			   const struct lookout_totals *totals);
+void pipeline_lost(struct pipeline *pl, __u64 now_ns, __u64 count, __u64 since_ns,
+		   const char *buffer);
+/* Point the audit log at a new file descriptor (SIGHUP reopen); closes the old. */
+void pipeline_set_audit_fd(struct pipeline *pl, int fd);
+
+struct pipeline_counts {
+	__u64 records;
+	__u64 written;
+	__u64 bad_records;
+};
+void pipeline_counts(const struct pipeline *pl, struct pipeline_counts *out);
+
+#endif

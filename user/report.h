@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * report.h - one event as the writers see it: the kernel's record, already
+ * checked and joined with what userspace knows (the container, the killer's
+ * signal, the origin). Writers only format; they decide nothing.
+ */
+#ifndef LOOKOUT_REPORT_H
+#define LOOKOUT_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "lookout.h"
+#include "containers.h"
+
+enum report_type {
+	REPORT_EXEC,
+	REPORT_EXIT,
+	REPORT_SIGNAL,
+	REPORT_CONTAINER_START,
+	REPORT_CONTAINER_EXIT,
+	REPORT_OOM,
+	REPORT_LOOKOUT_START,
+	REPORT_LOOKOUT_STOP,
+	REPORT_LOST,
+};
+
+enum origin {
+	ORIGIN_KERNEL,
+	ORIGIN_RUNTIME,
+	ORIGIN_CONTAINER,
+	ORIGIN_OTHER_CONTAINER,
+	ORIGIN_HOST,
+};
+
+/* A string taken from a record (not NUL-terminated necessarily); ptr NULL = unknown. */
+struct bytes {
+	const char *ptr;
+	size_t len;
+};
+
+struct proc_view {
+	const struct lk_proc *k;
+	struct container *c;		/* NULL: a host process */
+	struct bytes exe;
+	struct bytes argv;		/* NUL-separated; ptr NULL when not carried */
+	bool argv_truncated;
+};
+
+struct ancestor_view {
+	const struct lk_ancestor *k;
+	char exe[256];			/* "" when unknown */
+};
+
+struct signal_view {
+	const struct lk_signal_event *k;
+	struct proc_view sender;
+	struct proc_view target;
+	enum origin origin;
+	bool out_of_band;
+	struct ancestor_view ancestry[LK_ANCESTRY_MAX];
+	unsigned int nr_ancestors;
+};
+
+struct report {
+	enum report_type type;
+	__u64 time_ns;			/* boot-time ns */
+	struct proc_view proc;		/* exec, exit, container_*, oom */
+
+	/* exec */
+	struct bytes filename;
+	bool via_exec;
+	bool existing;			/* container_start: running before lookout */
+
+	/* exit, container_exit */
+	__u32 code;
+	const struct signal_view *killed_by;
+	const struct lk_killer *killer;	/* the kernel's note, even when its signal event is lost */
+
+	/* signal */
+	const struct signal_view *signal;
+
+	/* lost */
+	__u64 lost_count;
+	__u64 lost_since_ns;
+	const char *buffer;
+
+	/* lookout_start, lookout_stop */
+	const char *options;		/* the command line, as given */
+	const struct lookout_totals *totals;
+	const struct signal_view *stopped_by;
+	const char *stop_reason;
+};
+
+struct lookout_totals {
+	__u64 events;
+	__u64 dropped_events;
+	__u64 dropped_alerts;
+	__u64 written;
+};
+
+/* Context every line carries. */
+struct report_host {
+	char hostname[256];
+	char boot_id[64];
+	__s64 boot_to_real_ns;		/* add to boot-time ns for wall-clock ns */
+	__u32 host_pidns;
+};
+
+const char *origin_name(enum origin o);
+bool report_out_of_band(const struct report *r);
+const char *signal_name(int sig);		/* "SIGKILL", or NULL */
+const char *signal_code_name(int sig, int code);	/* "SI_USER", or NULL */
+const char *signal_result_name(int result);
+int report_exit_status(__u32 code);		/* exit code, or 128 + signal */
+
+#endif

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runtime_docker.c - container metadata from Docker's state:
+ * /var/lib/docker/containers/<id>/config.v2.json, which dockerd rewrites on every
+ * state change and which holds the name, the image reference and the labels.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime.h"
+
+/* The labels dockershim and cri-dockerd put on Kubernetes containers. */
+static int docker_k8s_labels(struct json_object *labels, struct container_meta *m)
+{
+	char name[sizeof(m->name)];
+	int err;
+
+	if (!labels)
+		return 0;
+	err = runtime_json_str(labels, "io.kubernetes.pod.name", m->pod, sizeof(m->pod));
+	if (!err)
+		err = runtime_json_str(labels, "io.kubernetes.pod.namespace", m->k8s_namespace,
+				       sizeof(m->k8s_namespace));
+	if (!err)
+		err = runtime_json_str(labels, "io.kubernetes.container.name", name,
+				       sizeof(name));
+	/* Docker's own name for them is k8s_<container>_<pod>_<ns>_<uid>_<n> */
+	if (!err && name[0])
+		strcpy(m->name, name);
+	return err;
+}
+
+static int docker_parse(struct json_object *cfg, const char *id, struct container_meta *m)
+{
+	struct json_object *config, *labels = NULL;
+	char buf[sizeof(m->name) + 1];
+	const char *name;
+	int err;
+
+	/* a config.v2.json that describes another container is not this one's */
+	err = runtime_json_str(cfg, "ID", buf, sizeof(buf));
+	if (err || (buf[0] && strcmp(buf, id) != 0))
+		return -EINVAL;
+	err = runtime_json_str(cfg, "Name", buf, sizeof(buf));
+	if (err)
+		return err;
+	/* the leading '/' is Docker's, not part of the name */
+	name = buf[0] == '/' ? buf + 1 : buf;
+	if (strlen(name) < sizeof(m->name))
+		strcpy(m->name, name);
+	err = runtime_json_obj(cfg, "Config", &config);
+	if (err)
+		return err;
+	if (config) {
+		err = runtime_json_str(config, "Image", m->image, sizeof(m->image));
+		if (!err)
+			err = runtime_json_obj(config, "Labels", &labels);
+		if (err)
+			return err;
+	}
+	if (!m->image[0]) {
+		err = runtime_json_str(cfg, "Image", m->image, sizeof(m->image));
+		if (err)
+			return err;
+	}
+	return docker_k8s_labels(labels, m);
+}
+
+int runtime_docker_lookup(const char *root, const char *id, struct container_meta *m)
+{
+	struct json_object *cfg;
+	char rel[256];
+	int err;
+
+	if (!m)
+		return -EINVAL;
+	memset(m, 0, sizeof(*m));
+	if (!runtime_name_valid(id, RUNTIME_ID_MAX))
+		return -EINVAL;
+	snprintf(rel, sizeof(rel), "var/lib/docker/containers/%s/config.v2.json", id);
+	err = runtime_read_json(root, rel, RUNTIME_FILE_MAX, json_type_object, &cfg);
+	if (err)
+		return err;
+	err = docker_parse(cfg, id, m);
+	json_object_put(cfg);
+	if (err) {
+		memset(m, 0, sizeof(*m));
+		return err;
+	}
+	m->runtime = RUNTIME_DOCKER;
+	return 0;
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runtime_podman.c - container metadata for podman, from containers/storage.
+ *
+ * podman 4 keeps its own database in BoltDB, which we do not parse; the storage layer's
+ * JSON files hold what we need: the container's names and image id (containers.json)
+ * and the image's names (images.json).
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime.h"
+
+#define STORAGE_DIR "var/lib/containers/storage"
+
+/* obj[key][0] as a string into dst ("" when absent, empty or too long); -EINVAL on types. */
+static int first_string(struct json_object *obj, const char *key, char *dst, size_t dstlen)
+{
+	struct json_object *arr = NULL, *first;
+	size_t n;
+
+	dst[0] = '\0';
+	if (!json_object_object_get_ex(obj, key, &arr) || !arr)
+		return 0;
+	if (!json_object_is_type(arr, json_type_array))
+		return -EINVAL;
+	if (json_object_array_length(arr) == 0)
+		return 0;
+	first = json_object_array_get_idx(arr, 0);
+	if (!json_object_is_type(first, json_type_string))
+		return -EINVAL;
+	n = (size_t)json_object_get_string_len(first);
+	if (n < dstlen && !memchr(json_object_get_string(first), '\0', n))
+		memcpy(dst, json_object_get_string(first), n + 1);
+	return 0;
+}
+
+/*
+ * The element of a storage array whose "id" is id. Every element must be an object with
+ * a string id; an id listed twice makes the file ambiguous, hence malformed.
+ */
+static int storage_find(struct json_object *arr, const char *id, struct json_object **found)
+{
+	size_t n = json_object_array_length(arr), idlen = strlen(id);
+
+	*found = NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i), *eid = NULL;
+
+		if (!json_object_is_type(e, json_type_object) ||
+		    !json_object_object_get_ex(e, "id", &eid) ||
+		    !json_object_is_type(eid, json_type_string))
+			return -EINVAL;
+		if ((size_t)json_object_get_string_len(eid) != idlen ||
+		    memcmp(json_object_get_string(eid), id, idlen) != 0)
+			continue;
+		if (*found)
+			return -EINVAL;
+		*found = e;
+	}
+	return *found ? 0 : -ENOENT;
+}
+
+/* The first name images.json gives image_id; "" if it cannot tell. */
+static void image_name_from_images(const char *root, const char *driver, const char *image_id,
+				   char *dst, size_t dstlen)
+{
+	struct json_object *images, *img;
+	char rel[128];
+
+	dst[0] = '\0';
+	snprintf(rel, sizeof(rel), STORAGE_DIR "/%s-images/images.json", driver);
+	if (runtime_read_json(root, rel, RUNTIME_BIG_FILE_MAX, json_type_array, &images))
+		return;
+	if (storage_find(images, image_id, &img) == 0 && first_string(img, "names", dst, dstlen))
+		dst[0] = '\0';
+	json_object_put(images);
+}
+
+/* podman's own record of the image the container was created from, in "metadata". */
+static void image_name_from_metadata(struct json_object *ctr, char *dst, size_t dstlen)
+{
+	char meta[4096];
+	struct json_object *obj;
+
+	dst[0] = '\0';
+	if (runtime_json_str(ctr, "metadata", meta, sizeof(meta)) || !meta[0])
+		return;
+	obj = json_tokener_parse(meta);
+	if (obj && runtime_json_str(obj, "image-name", dst, dstlen))
+		dst[0] = '\0';
+	json_object_put(obj);
+}
+
+/*
+ * images.json can lag behind (an image removed with --force, a retag): it only improves
+ * on the image id, so its absence or damage is not the container's.
+ */
+static int podman_parse(const char *root, const char *driver, struct json_object *ctr,
+			struct container_meta *m)
+{
+	char image_id[RUNTIME_ID_MAX + 2];
+	int err;
+
+	err = first_string(ctr, "names", m->name, sizeof(m->name));
+	if (!err)
+		err = runtime_json_str(ctr, "image", image_id, sizeof(image_id));
+	if (err)
+		return err;
+	if (!image_id[0])
+		return 0;
+	if (runtime_name_valid(image_id, RUNTIME_ID_MAX))
+		image_name_from_images(root, driver, image_id, m->image, sizeof(m->image));
+	if (!m->image[0])
+		image_name_from_metadata(ctr, m->image, sizeof(m->image));
+	if (!m->image[0] && strlen(image_id) < sizeof(m->image))
+		strcpy(m->image, image_id);
+	return 0;
+}
+
+static int podman_lookup_driver(const char *root, const char *driver, const char *id,
+				struct container_meta *m)
+{
+	struct json_object *ctrs, *ctr;
+	char rel[128];
+	int err;
+
+	snprintf(rel, sizeof(rel), STORAGE_DIR "/%s-containers/containers.json", driver);
+	err = runtime_read_json(root, rel, RUNTIME_BIG_FILE_MAX, json_type_array, &ctrs);
+	if (err)
+		return err;
+	err = storage_find(ctrs, id, &ctr);
+	if (!err)
+		err = podman_parse(root, driver, ctr, m);
+	json_object_put(ctrs);
+	return err;
+}
+
+int runtime_podman_lookup(const char *root, const char *id, struct container_meta *m)
+{
+	static const char *const drivers[] = { "overlay", "vfs" };
+	int err = -ENOENT;
+
+	if (!m)
+		return -EINVAL;
+	memset(m, 0, sizeof(*m));
+	if (!runtime_name_valid(id, RUNTIME_ID_MAX))
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]) && err == -ENOENT; i++)
+		err = podman_lookup_driver(root, drivers[i], id, m);
+	if (err) {
+		memset(m, 0, sizeof(*m));
+		return err;
+	}
+	m->runtime = RUNTIME_PODMAN;
+	return 0;
+}
