@@ -24,6 +24,10 @@ const volatile __u32 self_pid = 0;		/* lookout's own tgid */
 const volatile bool cgroup_v1_memory = false;	/* track the v1 memory hierarchy, else v2 */
 const volatile __s32 cgroup_hierarchy = 0;	/* its hierarchy id (0 = v2) */
 
+/* Flags a process keeps across re-classification and passes to its children:
+ * how it got into its container, and whether it runs the runtime's code. */
+#define LK_PF_INHERITED	(LK_PF_JOINED | LK_PF_RUNTIME)
+
 #define PF_EXITING	0x00000004
 #define PF_KTHREAD	0x00200000
 #define SIGNAL_GROUP_EXIT 0x00000004
@@ -172,6 +176,49 @@ static __always_inline void emit(void *rec, __u32 size, bool alert)
 		stat_inc(LK_STAT_EMITTED);
 }
 
+/* ---- runtime recognition ------------------------------------------------- */
+
+static __always_inline bool exe_is_runtime(__u32 dev, __u64 ino)
+{
+	struct exe_key k = { .ino = ino, .dev = dev };
+
+	return ino && bpf_map_lookup_elem(&runtime_exes, &k);
+}
+
+static __always_inline bool file_is_runtime(struct file *exe)
+{
+	return exe && exe_is_runtime(BPF_CORE_READ(exe, f_inode, i_sb, s_dev),
+				     BPF_CORE_READ(exe, f_inode, i_ino));
+}
+
+static __always_inline bool file_is_memfd(struct file *file)
+{
+	const unsigned char *leaf = BPF_CORE_READ(file, f_path.dentry, d_name.name);
+	char head[6] = {};
+
+	bpf_probe_read_kernel(head, sizeof(head), leaf);
+	return head[0] == 'm' && head[1] == 'e' && head[2] == 'm' && head[3] == 'f' &&
+	       head[4] == 'd' && head[5] == ':';
+}
+
+/*
+ * A runtime component is known by the inode of the executable the kernel ran,
+ * never by a name. runc 1.1 re-executes itself from a memfd copy for `runc
+ * init`: a memfd executable whose parent runs a runtime binary counts too.
+ */
+static __always_inline bool task_is_runtime(struct task_struct *task)
+{
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+
+	if (!exe)
+		return false;
+	if (file_is_runtime(exe))
+		return true;
+	if (!file_is_memfd(exe))
+		return false;
+	return file_is_runtime(BPF_CORE_READ(task, group_leader, real_parent, mm, exe_file));
+}
+
 /* ---- process identity ---------------------------------------------------- */
 
 static __always_inline struct upid task_upid(struct task_struct *task)
@@ -312,7 +359,7 @@ static __always_inline struct lk_ckey membership(struct task_struct *task)
 		return *entry;
 	key = classify(task, task_cgroup_id(task), task_pidns(task));
 	if (entry) {
-		key.flags |= entry->flags & LK_PF_JOINED;
+		key.flags |= entry->flags & LK_PF_INHERITED;
 		track_set(&pk, entry, &key);
 	}
 	return key;
@@ -461,16 +508,11 @@ static __always_inline void tail_put_file(void *rec, __u32 *off, struct lk_proc 
 {
 	__u32 zero = 0, start;
 	struct path_walk *walk = bpf_map_lookup_elem(&walk_map, &zero);
-	const unsigned char *leaf;
-	char head[6] = {};
 	bool truncated = false;
 
 	if (!walk || !file)
 		return;
-	leaf = BPF_CORE_READ(file, f_path.dentry, d_name.name);
-	bpf_probe_read_kernel(head, sizeof(head), leaf);
-	if (head[0] == 'm' && head[1] == 'e' && head[2] == 'm' && head[3] == 'f' &&
-	    head[4] == 'd' && head[5] == ':')
+	if (file_is_memfd(file))
 		p->flags |= LK_PF_MEMFD_EXE;
 	start = file_path(file, task, walk, &truncated);
 	if (truncated)
@@ -486,39 +528,6 @@ static __always_inline void tail_put_exe(void *rec, __u32 *off, struct lk_proc *
 					 struct task_struct *task)
 {
 	tail_put_file(rec, off, p, BPF_CORE_READ(task, mm, exe_file), task);
-}
-
-/* ---- runtime recognition ------------------------------------------------- */
-
-static __always_inline bool exe_is_runtime(__u32 dev, __u64 ino)
-{
-	struct exe_key k = { .ino = ino, .dev = dev };
-
-	return ino && bpf_map_lookup_elem(&runtime_exes, &k);
-}
-
-static __always_inline bool task_exe_is_runtime(struct task_struct *task)
-{
-	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
-
-	if (!exe)
-		return false;
-	return exe_is_runtime(BPF_CORE_READ(exe, f_inode, i_sb, s_dev),
-			      BPF_CORE_READ(exe, f_inode, i_ino));
-}
-
-/*
- * A runtime component is known by the inode of the executable the kernel ran,
- * never by a name. runc 1.1 re-executes itself from a memfd copy for `runc
- * init`: a memfd executable whose parent runs a runtime binary counts too.
- */
-static __always_inline bool proc_is_runtime(struct task_struct *task, struct lk_proc *p)
-{
-	if (exe_is_runtime(p->exe_dev, p->exe_ino))
-		return true;
-	if (!(p->flags & LK_PF_MEMFD_EXE))
-		return false;
-	return task_exe_is_runtime(BPF_CORE_READ(task, group_leader, real_parent));
 }
 
 /* ---- exec ------------------------------------------------------------------ */
@@ -567,6 +576,8 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *task, pid_t old_pid,
 	key = classify(task, task_cgroup_id(task), task_pidns(task));
 	if (entry)
 		key.flags |= entry->flags & LK_PF_JOINED;
+	if (key.kind != LK_CK_HOST && task_is_runtime(task))
+		key.flags |= LK_PF_RUNTIME;	/* the new program decides */
 	track_set(&pk, entry, &key);
 	note_pidns_owner(&key, task_pidns(task));
 
@@ -621,7 +632,7 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 		 * pending cgroup, or a new PID namespace: decide from the child. */
 		key = classify(child, task_cgroup_id(child), task_pidns(child));
 		if (entry)
-			key.flags |= entry->flags & LK_PF_JOINED;
+			key.flags |= entry->flags & LK_PF_INHERITED;
 	}
 	if (key.kind == LK_CK_HOST)
 		return 0;
@@ -659,10 +670,15 @@ int BPF_PROG(handle_cgroup_attach_task, struct cgroup *dst, const char *path,
 
 		/* Moved in from outside into a container that already has processes:
 		 * `docker exec`. The container's first process joins an empty one. */
-		if (!entry || entry->kind != LK_CK_CGROUP || entry->id != cgid)
+		if (!entry || entry->kind != LK_CK_CGROUP || entry->id != cgid ||
+		    (entry->flags & LK_PF_ENTERED))
 			key.flags |= (count && *count > 0) ? LK_PF_JOINED : 0;
 		else
 			key.flags |= entry->flags & LK_PF_JOINED;
+		/* runc's own init helpers enter the cgroup before the container's
+		 * program runs: mark them so they are not taken for the workload. */
+		if (task_is_runtime(task))
+			key.flags |= LK_PF_RUNTIME;
 	}
 	track_set(&pk, entry, &key);
 	note_pidns_owner(&key, task_pidns(task));
@@ -917,7 +933,7 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	tail_put_exe(e, &off, &e->target, target);
 	if (by_syscall)
 		tail_put_argv(e, &off, &e->sender, cur);
-	if (proc_is_runtime(cur, &e->sender))
+	if (task_is_runtime(cur))
 		e->sender.flags |= LK_PF_RUNTIME;
 	if (by_syscall)
 		read_ancestry(e, cur);
@@ -1012,6 +1028,8 @@ int seed_tasks(struct bpf_iter__task *ctx)
 	key = classify(task, task_cgroup_id(task), task_pidns(task));
 	if (entry)
 		key.flags |= entry->flags & LK_PF_JOINED;
+	if (key.kind != LK_CK_HOST && task_is_runtime(task))
+		key.flags |= LK_PF_RUNTIME;
 	track_set(&pk, entry, &key);
 	note_pidns_owner(&key, task_pidns(task));
 	if (key.kind == LK_CK_HOST)

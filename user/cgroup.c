@@ -6,7 +6,9 @@
  * NUL-terminated: the path may come straight from a BPF event or a read() buffer.
  * The runtimes' naming conventions are listed in cgroup.h.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memmem */
+#endif
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>

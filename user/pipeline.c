@@ -328,6 +328,16 @@ static void flush(struct pipeline *pl)
 	outbuf_reset(&pl->audit);
 }
 
+/*
+ * The runtime's own helpers (runc init before it executes the container's
+ * program) sit in the container's cgroup for a moment; they are not the
+ * workload, and only --all reports them.
+ */
+static bool runtime_helper(const struct pipeline *pl, const struct lk_proc *k)
+{
+	return !pl->opts.all && (k->flags & LK_PF_RUNTIME) && k->ckey.kind != LK_CK_HOST;
+}
+
 /* ---- handlers -------------------------------------------------------------------- */
 
 static void start_container(struct pipeline *pl, const struct proc_view *v, __u64 time_ns,
@@ -372,6 +382,8 @@ static void handle_exec(struct pipeline *pl, const struct lk_exec_event *e, size
 	if (!r.proc.c && !pl->opts.all && !(e->proc.flags & LK_PF_SELF))
 		return;		/* its new cgroup turned out to be the host's */
 	proc_remember(pl, &r.proc);
+	if (runtime_helper(pl, &e->proc))
+		return;
 	if (r.proc.c && !r.proc.c->started && !(e->proc.flags & LK_PF_ENTERED))
 		start_container(pl, &r.proc, e->hdr.time_ns, false);
 	r.filename = rec_str(e, size, e->filename);
@@ -416,7 +428,8 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 	size_t sig_size = 0;
 
 	view_proc(pl, &r.proc, e, size, &e->proc, e->hdr.time_ns);
-	if (!r.proc.c && !pl->opts.all && !(e->proc.flags & LK_PF_SELF))
+	if ((!r.proc.c && !pl->opts.all && !(e->proc.flags & LK_PF_SELF)) ||
+	    runtime_helper(pl, &e->proc))
 		goto forget;
 	r.code = e->code;
 	/* Only the signal that actually ended it, and only one a process sent. */
@@ -461,6 +474,8 @@ static void handle_signal(struct pipeline *pl, const struct lk_signal_event *e, 
 	/* The same rule the kernel applied, now that pending cgroups are settled. */
 	if (!s.target.c && !pl->opts.all && !to_self &&
 	    !(s.sender.c && (e->how & LK_SIG_BY_SYSCALL)))
+		return;
+	if (runtime_helper(pl, &e->target))
 		return;
 	if (e->how & LK_SIG_BY_SYSCALL)
 		recent_add(pl, e, size);
@@ -624,7 +639,7 @@ void pipeline_seed(struct pipeline *pl, const void *data, size_t size)
 		v.argv.len = argv_len;
 	}
 	proc_remember(pl, &v);
-	if (!v.c->started && !(e->proc.flags & LK_PF_ENTERED))
+	if (!v.c->started && !(e->proc.flags & (LK_PF_ENTERED | LK_PF_RUNTIME)))
 		start_container(pl, &v, e->hdr.time_ns, true);
 	free(argv);
 }

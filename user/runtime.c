@@ -3,7 +3,9 @@
  * runtime.c - dispatch from a classified cgroup to its runtime's metadata reader, and
  * the bounded, strict JSON reading all readers share.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* O_PATH */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>

@@ -6,7 +6,9 @@
  * hostile id could shape: a symlink in place of config.json, a FIFO that blocks forever,
  * a file that never ends. Every read of such a file goes through here.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* O_PATH */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>

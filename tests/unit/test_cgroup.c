@@ -7,7 +7,9 @@
  * development machine (Docker 20.10 cgroupfs, podman 4.3 cgroupfs, ctr via dockerd's
  * containerd); the systemd and Kubernetes forms follow the runtimes' naming code.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memmem */
+#endif
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

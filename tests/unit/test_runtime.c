@@ -7,7 +7,9 @@
  * development machine; the Kubernetes ones are made from them (see the README there).
  * Damaged state is generated per test in a temporary root. Run from the repo root.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
