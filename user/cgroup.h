@@ -56,8 +56,8 @@ struct cgroup_match {
  *
  * Recognised (<id> = 64 lowercase hex unless said otherwise):
  *   docker      .../docker/<id>, .../docker-<id>.scope
- *   podman      .../libpod-<id> (cgroupfs; parent /libpod_parent unless --cgroup-parent),
- *               .../libpod-<id>.scope[/container]
+ *   podman      .../libpod-<id> (cgroupfs: parent /libpod_parent unless --cgroup-parent,
+ *               never a systemd .slice), .../libpod-<id>.scope[/container]
  *   containerd  .../kubepods.../pod<uid>/<id>, .../cri-containerd-<id>.scope;
  *               the cgroupfs Kubernetes form is the same for Docker and CRI-O with
  *               cgroupfs: it is reported as containerd, runtime_lookup() falls back

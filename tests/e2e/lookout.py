@@ -6,7 +6,6 @@ events, Docker/podman helpers that clean up after themselves, and the tiny test
 runner every tests/e2e/test_*.py file calls from its __main__.
 """
 
-import ctypes
 import datetime
 import json
 import os
@@ -678,7 +677,8 @@ class Scope:
 
     def _run_container(self, cli, opts, image, cmd, name, extra):
         name = name or self.name(cli[0])
-        self.defer(lambda: subprocess.run([cli, "rm", "-f", name], stdin=subprocess.DEVNULL,
+        rm = [cli, "rm", "-f", name] if cli == "docker" else [cli, "rm", "-f", "-t", "0", name]
+        self.defer(lambda: subprocess.run(rm, stdin=subprocess.DEVNULL,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                           timeout=60))
         args = [cli, "run", "-d", "--name", name, "--label", LABEL] + opts + list(extra) \

@@ -396,6 +396,7 @@ static void test_fuzz(void **state)
 		"machine-", "\\x2d", "\\x", "supervisor", "container", "..", ".", "_", "-",
 		"a", "Z", "\n", ":", "\xff",
 	};
+#define N_PIECES (sizeof(pieces) / sizeof(pieces[0]))
 	char buf[600];
 	struct cgroup_match m;
 
@@ -414,7 +415,7 @@ static void test_fuzz(void **state)
 			size_t k = rng() % 12;
 
 			for (size_t j = 0; j < k; j++) {
-				const char *p = pieces[rng() % (sizeof(pieces) / sizeof(pieces[0]))];
+				const char *p = pieces[rng() % N_PIECES];
 				size_t pl = strlen(p);
 
 				if (n + pl > sizeof(buf))

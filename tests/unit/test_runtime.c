@@ -391,14 +391,13 @@ static void test_docker_damaged(void **state)
 
 static void test_docker_limits(void **state)
 {
+	static char big[(1 << 20) + 200];
 	struct tmp *t = *state;
 	struct container_meta m;
-	char p[PATH_MAX], *big;
 	size_t n = (1 << 20) + 100;
+	char p[PATH_MAX];
 
 	/* too long to be a name: unknown, not cut */
-	big = malloc(n + 64);
-	assert_non_null(big);
 	strcpy(big, "{\"Name\":\"/");
 	memset(big + 10, 'n', 300);
 	strcpy(big + 310, "\",\"Config\":{\"Image\":\"i\"}}");
@@ -420,7 +419,6 @@ static void test_docker_limits(void **state)
 	big[100000] = '\0';
 	put(t->root, DOCKER_CFG, big);
 	assert_int_equal(runtime_docker_lookup(t->root, X64, &m), -EINVAL);
-	free(big);
 
 	/* not a regular file */
 	del(t->root, DOCKER_CFG);
@@ -563,7 +561,8 @@ static void test_podman_image_fallbacks(void **state)
 
 	/* images.json names it */
 	put(t->root, PODMAN_CTRS, CTR_X(META));
-	put(t->root, PODMAN_IMGS, "[{\"id\":\"" PODMAN_IMAGE_ID "\",\"names\":[\"localhost/i:2\"]}]");
+	put(t->root, PODMAN_IMGS,
+	    "[{\"id\":\"" PODMAN_IMAGE_ID "\",\"names\":[\"localhost/i:2\"]}]");
 	assert_int_equal(runtime_podman_lookup(t->root, X64, &m), 0);
 	assert_string_equal(m.name, "px");
 	assert_string_equal(m.image, "localhost/i:2");

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_options.c - command-line parsing: good values accepted, bad ones refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include "options.h"
+
+static int parse(struct lookout_options *o, int argc, const char **argv)
+{
+	/* argp reports errors on stderr and exits: run it in a child for bad input. */
+	return options_parse(argc, (char **)argv, o);
+}
+
+static void test_defaults(void **state)
+{
+	const char *argv[] = { "lookout" };
+	struct lookout_options o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 1, argv), 0);
+	assert_false(o.json);
+	assert_false(o.loader.all);
+	assert_false(o.only_kills);
+	assert_null(o.audit_log);
+	assert_string_equal(o.command_line, "lookout");
+	options_free(&o);
+}
+
+static void test_flags(void **state)
+{
+	const char *argv[] = { "lookout", "--json", "--all", "--only-kills", "--audit-log",
+			       "/tmp/a.json", "--runtime-exe", "/usr/bin/true",
+			       "--events-buffer", "8M", "-v" };
+	struct lookout_options o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 11, argv), 0);
+	assert_true(o.json);
+	assert_true(o.loader.all);
+	assert_true(o.only_kills);
+	assert_true(o.loader.verbose);
+	assert_string_equal(o.audit_log, "/tmp/a.json");
+	assert_int_equal(o.loader.nr_runtime_exes, 1);
+	assert_string_equal(o.loader.runtime_exes[0], "/usr/bin/true");
+	assert_int_equal(o.loader.events_size, 8 << 20);
+	options_free(&o);
+}
+
+static void test_sizes(void **state)
+{
+	__u32 v = 0;
+
+	(void)state;
+	assert_int_equal(options_parse_size("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(options_parse_size("64k", &v), 0);
+	assert_int_equal(v, 65536);
+	assert_int_equal(options_parse_size("1G", &v), 0);
+	assert_int_equal(v, 1u << 30);
+	assert_int_not_equal(options_parse_size("", &v), 0);
+	assert_int_not_equal(options_parse_size("-4096", &v), 0);
+	assert_int_not_equal(options_parse_size("3M", &v), 0);	/* not a power of two */
+	assert_int_not_equal(options_parse_size("1024", &v), 0);	/* too small */
+	assert_int_not_equal(options_parse_size("2G", &v), 0);	/* too big */
+	assert_int_not_equal(options_parse_size("4Mx", &v), 0);
+	assert_int_not_equal(options_parse_size("99999999999999999999999", &v), 0);
+	assert_int_not_equal(options_parse_size(NULL, &v), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_sizes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

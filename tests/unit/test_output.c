@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_output.c - the JSON and live-view writers: EVENTS.md keys, strict JSON
+ * for hostile strings, one line per event, exit status arithmetic. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <json-c/json.h>
+#include <string.h>
+#include "output.h"
+
+static const struct report_host host = {
+	.hostname = "host\"1", .boot_id = "b00t", .boot_to_real_ns = 1764405234000000000LL,
+	.host_pidns = 4026531836u,
+};
+
+static struct json_object *parse_strict(const char *line, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *obj;
+
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	obj = json_tokener_parse_ex(tok, line, (int)len);
+	assert_int_equal(json_tokener_get_error(tok), json_tokener_success);
+	json_tokener_free(tok);
+	return obj;
+}
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	assert_true(json_object_object_get_ex(o, key, &v));
+	return v;
+}
+
+static const char hostile_argv[] = "/bin/echo\0q\"uote\0back\\slash\0new\nline\0tab\there\0"
+				   "esc\x1b[31m\0bad\xff\xfe";
+
+static void make_proc(struct lk_proc *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->pid = 4242;
+	k->ns_pid = 1;
+	k->ppid = 4000;
+	k->start_time = 123456789;
+	k->uid = 0;
+	k->euid = 0;
+	k->gid = 0;
+	k->auid = 1000;
+	k->session = (__u32)-1;
+	k->pidns = 4026532181u;
+	k->mntns = 4026532178u;
+	memcpy(k->comm, "ev\nil\x1b", 6);
+	memcpy(k->tty, "pts1", 4);
+}
+
+static void test_exec_json(void **state)
+{
+	struct lk_proc k;
+	struct report r = { .type = REPORT_EXEC, .time_ns = 5 };
+	struct outbuf b;
+	struct json_object *o, *argv;
+
+	(void)state;
+	make_proc(&k);
+	r.proc.k = &k;
+	r.proc.argv.ptr = hostile_argv;
+	r.proc.argv.len = sizeof(hostile_argv) - 1;
+	r.filename.ptr = "/bin/echo";
+	r.filename.len = 9;
+	outbuf_init(&b);
+	json_write_report(&b, &host, &r);
+	assert_int_equal(b.data[b.len - 1], '\n');
+	assert_ptr_equal(strchr(b.data, '\n'), b.data + b.len - 1);
+	o = parse_strict(b.data, b.len - 1);
+	assert_int_equal(json_object_get_int(get(o, "schema")), 1);
+	assert_string_equal(json_object_get_string(get(o, "event")), "exec");
+	assert_string_equal(json_object_get_string(get(o, "host")), "host\"1");
+	assert_string_equal(json_object_get_string(get(o, "time")), "2025-11-29T08:33:54.000000005Z");
+	assert_int_equal(json_object_get_int(get(o, "host_pid")), 4242);
+	assert_int_equal(json_object_get_int(get(o, "ns_pid")), 1);
+	assert_int_equal(json_object_get_int(get(o, "auid")), 1000);
+	assert_true(json_object_is_type(get(o, "session"), json_type_null));
+	assert_string_equal(json_object_get_string(get(o, "tty")), "pts/1");
+	assert_string_equal(json_object_get_string(get(o, "comm")), "ev\nil\x1b");
+	assert_true(json_object_is_type(get(o, "container"), json_type_null));
+	assert_true(json_object_is_type(get(o, "exe"), json_type_null));
+	argv = get(o, "argv");
+	assert_int_equal(json_object_array_length(argv), 7);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(argv, 1)), "q\"uote");
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(argv, 3)), "new\nline");
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(argv, 6)),
+			    "bad\xef\xbf\xbd\xef\xbf\xbd");
+	assert_false(json_object_get_boolean(get(o, "argv_truncated")));
+	json_object_put(o);
+	outbuf_free(&b);
+}
+
+static void test_exit_json_signal(void **state)
+{
+	struct lk_proc k;
+	struct report r = { .type = REPORT_EXIT, .time_ns = 5, .code = 9 };
+	struct outbuf b;
+	struct json_object *o;
+
+	(void)state;
+	make_proc(&k);
+	r.proc.k = &k;
+	outbuf_init(&b);
+	json_write_report(&b, &host, &r);
+	o = parse_strict(b.data, b.len - 1);
+	assert_true(json_object_is_type(get(o, "exit_code"), json_type_null));
+	assert_int_equal(json_object_get_int(get(o, "exit_signal")), 9);
+	assert_int_equal(json_object_get_int(get(o, "status")), 137);
+	assert_false(json_object_get_boolean(get(o, "core_dumped")));
+	assert_true(json_object_is_type(get(o, "killed_by"), json_type_null));
+	assert_false(json_object_get_boolean(get(o, "out_of_band")));
+	json_object_put(o);
+	outbuf_free(&b);
+}
+
+static void test_exit_status(void **state)
+{
+	(void)state;
+	assert_int_equal(report_exit_status(7 << 8), 7);
+	assert_int_equal(report_exit_status(9), 137);
+	assert_int_equal(report_exit_status(11 | 0x80), 139);
+	assert_int_equal(report_exit_status(0), 0);
+}
+
+static void test_signal_names(void **state)
+{
+	(void)state;
+	assert_string_equal(signal_name(9), "SIGKILL");
+	assert_string_equal(signal_name(34), "SIGRT2");
+	assert_null(signal_name(0));
+	assert_null(signal_name(99));
+	assert_string_equal(signal_code_name(9, 0), "SI_USER");
+	assert_string_equal(signal_code_name(10, -6), "SI_TKILL");
+	assert_string_equal(signal_code_name(11, 1), "SEGV_MAPERR");
+	assert_string_equal(signal_code_name(17, 1), "CLD_EXITED");
+	assert_null(signal_code_name(10, 12345));
+	assert_string_equal(signal_result_name(1), "ignored");
+	assert_string_equal(signal_result_name(99), "unknown");
+}
+
+static void test_text_one_line(void **state)
+{
+	struct lk_proc k;
+	struct report r = { .type = REPORT_EXEC, .time_ns = 5 };
+	struct outbuf b;
+
+	(void)state;
+	make_proc(&k);
+	r.proc.k = &k;
+	r.proc.argv.ptr = hostile_argv;
+	r.proc.argv.len = sizeof(hostile_argv) - 1;
+	outbuf_init(&b);
+	text_write_report(&b, &host, &r, false);
+	assert_ptr_equal(strchr(b.data, '\n'), b.data + b.len - 1);
+	assert_null(strchr(b.data, '\x1b'));
+	assert_non_null(strstr(b.data, "new\\x0aline"));
+	outbuf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exec_json),
+		cmocka_unit_test(test_exit_json_signal),
+		cmocka_unit_test(test_exit_status),
+		cmocka_unit_test(test_signal_names),
+		cmocka_unit_test(test_text_one_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
