@@ -117,7 +117,9 @@ static void put_container(struct outbuf *b, const struct container *c)
 	json_put_string(b, c->id, strlen(c->id));
 	put_cstr(b, "name", c->meta.name[0] ? c->meta.name : NULL);
 	put_cstr(b, "image", c->meta.image[0] ? c->meta.image : NULL);
-	put_cstr(b, "runtime", runtime_kind_name(c->match.runtime));
+	/* The runtime that answered for it (Kubernetes on Docker looks like containerd). */
+	put_cstr(b, "runtime", runtime_kind_name(c->meta.runtime != RUNTIME_NONE ?
+						 c->meta.runtime : c->match.runtime));
 	if (c->meta.pod[0])
 		put_cstr(b, "pod", c->meta.pod);
 	if (c->meta.k8s_namespace[0])
