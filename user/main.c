@@ -20,6 +20,7 @@
 #include "lookout.skel.h"
 #include "options.h"
 #include "pipeline.h"
+#include "privileges.h"
 #include "proc.h"
 
 #define POLL_MS 100
@@ -194,6 +195,8 @@ int main(int argc, char **argv)
 	if (loader_seed_tasks(&ld, on_seed, pl))
 		goto fail;
 	pipeline_drain(pl);
+	if (privileges_drop())
+		goto fail;
 
 	ncpus = libbpf_num_possible_cpus();
 	stats_fd = bpf_map__fd(ld.skel->maps.stats);
