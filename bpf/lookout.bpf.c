@@ -789,6 +789,8 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 	}
 	off = sizeof(*e);
 	tail_put_exe(e, &off, &e->proc, task);
+	if (task == bpf_get_current_task_btf())
+		tail_put_argv(e, &off, &e->proc, task);
 	/* A container's end, or a death someone else caused, must not be lost to
 	 * a flood: it goes on the alert path. */
 	alert = e->last_in_container || e->proc.ns_pid == 1 ||
@@ -931,8 +933,7 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	off = sizeof(*e);
 	tail_put_exe(e, &off, &e->sender, cur);
 	tail_put_exe(e, &off, &e->target, target);
-	if (by_syscall)
-		tail_put_argv(e, &off, &e->sender, cur);
+	tail_put_argv(e, &off, &e->sender, cur);	/* gone once an exiting sender lost its mm */
 	if (task_is_runtime(cur))
 		e->sender.flags |= LK_PF_RUNTIME;
 	if (by_syscall)

@@ -77,7 +77,8 @@ static void put_argv(struct outbuf *b, const struct proc_view *p)
 
 	put_key(b, "argv");
 	if (!p->argv.ptr) {
-		outbuf_puts(b, "null");
+		/* Not carried and not seen before: an empty list, said to be unknown. */
+		outbuf_puts(b, "[],\"argv_truncated\":false,\"argv_unknown\":true");
 		return;
 	}
 	outbuf_putc(b, '[');
@@ -149,7 +150,10 @@ static void put_proc_fields(struct outbuf *b, const struct proc_view *p)
 	format_tty(tty, sizeof(tty), k->tty);
 	put_cstr(b, "tty", tty[0] ? tty : NULL);
 	put_u64(b, "pidns", k->pidns);
-	put_u64(b, "mntns", k->mntns);
+	if (p->mntns)
+		put_u64(b, "mntns", p->mntns);
+	else
+		outbuf_puts(b, ",\"mntns\":null");
 	put_bool(b, "entered_namespaces", k->flags & LK_PF_ENTERED);
 	put_container(b, p->c);
 }

@@ -20,6 +20,7 @@
 #define PROC_BUCKETS	4096
 #define PROC_CACHE_MAX	65536
 #define RECENT_SIGNALS	1024
+#define EXITED_KEPT	1024	/* exited processes remembered for the signals that follow */
 
 /* What an exec told us about a process, kept until it exits: exit and signal
  * records do not carry argv, and on older kernels exit has no exe either. */
@@ -32,6 +33,8 @@ struct proc_entry {
 	char *argv;
 	size_t argv_len;
 	bool argv_truncated;
+	__u32 mntns;
+	bool exited;
 };
 
 struct queued {
@@ -54,6 +57,10 @@ struct pipeline {
 
 	struct proc_entry *procs[PROC_BUCKETS];
 	size_t nr_procs;
+	/* An exit is followed by SIGCHLD "from" the exited task, which by then has
+	 * no mm or namespaces: keep the last exited processes a little longer. */
+	struct lk_pkey exited[EXITED_KEPT];
+	size_t exited_next;
 
 	/* Recent signal records, so an exit can show its killer in full. */
 	struct lk_signal_event *recent[RECENT_SIGNALS];
@@ -149,12 +156,14 @@ static void proc_remember(struct pipeline *pl, const struct proc_view *v)
 		*pp = e;
 		pl->nr_procs++;
 	}
-	if (v->exe.ptr) {
+	if (v->exe.ptr && v->exe.ptr != e->exe) {
 		free(e->exe);
 		e->exe = dup_bytes(v->exe);
 		e->exe_len = e->exe ? v->exe.len : 0;
 	}
-	if (v->argv.ptr) {
+	if (v->mntns)
+		e->mntns = v->mntns;
+	if (v->argv.ptr && v->argv.ptr != e->argv) {
 		free(e->argv);
 		e->argv = dup_bytes(v->argv);
 		e->argv_len = e->argv ? v->argv.len : 0;
@@ -166,11 +175,28 @@ static void proc_forget(struct pipeline *pl, __u32 pid, __u64 start)
 {
 	struct proc_entry **pp = proc_find(pl, pid, start), *e = *pp;
 
-	if (!e)
+	if (!e || !e->exited)
 		return;
 	*pp = e->next;
 	proc_entry_free(e);
 	pl->nr_procs--;
+}
+
+/* Mark a process exited; it is forgotten EXITED_KEPT exits later. */
+static void proc_exited(struct pipeline *pl, const struct proc_view *v)
+{
+	struct lk_pkey *slot = &pl->exited[pl->exited_next++ % EXITED_KEPT];
+	struct proc_entry *e;
+
+	if (slot->pid)
+		proc_forget(pl, slot->pid, slot->start_time);
+	proc_remember(pl, v);
+	e = *proc_find(pl, v->k->pid, v->k->start_time);
+	if (!e)
+		return;
+	e->exited = true;
+	slot->pid = v->k->pid;
+	slot->start_time = v->k->start_time;
 }
 
 /* Fill what a record did not carry from what an earlier exec told us. */
@@ -189,6 +215,26 @@ static void proc_complete(struct pipeline *pl, struct proc_view *v)
 		v->argv.len = e->argv_len;
 		v->argv_truncated = e->argv_truncated;
 	}
+	if (!v->mntns)
+		v->mntns = e->mntns;
+}
+
+/* A signal's target is not the current task, so the kernel could not read its
+ * arguments: take them from /proc while it lives (checked against its start
+ * time) and remember them. */
+static void proc_complete_from_proc(struct pipeline *pl, struct proc_view *v)
+{
+	char *argv = NULL;
+	size_t len = 0;
+
+	if (v->argv.ptr || proc_read_cmdline(v->k->pid, v->k->start_time, &argv, &len))
+		return;
+	v->argv.ptr = argv;
+	v->argv.len = len;
+	proc_remember(pl, v);
+	free(argv);
+	v->argv.ptr = NULL;
+	proc_complete(pl, v);
 }
 
 /* ---- views ------------------------------------------------------------------ */
@@ -211,6 +257,7 @@ static void view_proc(struct pipeline *pl, struct proc_view *v, const void *rec,
 	v->exe = rec_str(rec, size, k->exe);
 	v->argv = rec_str(rec, size, k->argv);
 	v->argv_truncated = k->flags & LK_PF_ARGV_TRUNC;
+	v->mntns = k->mntns;
 	proc_complete(pl, v);
 }
 
@@ -239,6 +286,7 @@ static void view_signal(struct pipeline *pl, struct signal_view *s,
 	s->k = k;
 	view_proc(pl, &s->sender, k, size, &k->sender, k->hdr.time_ns);
 	view_proc(pl, &s->target, k, size, &k->target, k->hdr.time_ns);
+	proc_complete_from_proc(pl, &s->target);
 	s->origin = signal_origin(s);
 	s->out_of_band = s->origin == ORIGIN_HOST || s->origin == ORIGIN_OTHER_CONTAINER;
 	if (n > LK_ANCESTRY_MAX)
@@ -448,7 +496,7 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 		write_report(pl, &r);
 	}
 forget:
-	proc_forget(pl, e->proc.pid, e->proc.start_time);
+	proc_exited(pl, &r.proc);
 }
 
 static void recent_add(struct pipeline *pl, const struct lk_signal_event *e, size_t size)

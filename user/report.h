@@ -43,8 +43,9 @@ struct proc_view {
 	const struct lk_proc *k;
 	struct container *c;		/* NULL: a host process */
 	struct bytes exe;
-	struct bytes argv;		/* NUL-separated; ptr NULL when not carried */
+	struct bytes argv;		/* NUL-separated; ptr NULL when not known */
 	bool argv_truncated;
+	__u32 mntns;			/* 0 when not known (an exiting task has no nsproxy) */
 };
 
 struct ancestor_view {
