@@ -23,6 +23,9 @@ const volatile __u32 host_pidns = 0;		/* inode of the initial PID namespace */
 const volatile __u32 self_pid = 0;		/* lookout's own tgid */
 const volatile bool cgroup_v1_memory = false;	/* track the v1 memory hierarchy, else v2 */
 const volatile __s32 cgroup_hierarchy = 0;	/* its hierarchy id (0 = v2) */
+/* --signal and --origin filters, as far as the kernel can apply them. */
+const volatile __u64 signal_mask = 0;		/* bit n-1 = signal n wanted; 0 = all */
+const volatile bool kernel_signals = true;	/* signals no process sent are wanted */
 
 /* Flags a process keeps across re-classification and passes to its children:
  * how it got into its container, and whether it runs the runtime's code. */
@@ -908,6 +911,14 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	if (tkey.kind == LK_CK_HOST && !report_all && !is_self(target) &&
 	    !(skey.kind != LK_CK_HOST && by_syscall))
 		return 0;
+	/* Filters. A signal a process sent that was queued may still end its
+	 * target, and the exit will want to name it: userspace filters those. */
+	if (!is_self(target) && !(by_syscall && result == 0)) {
+		if (!by_syscall && !kernel_signals)
+			return 0;
+		if (signal_mask && !(signal_mask & (1ULL << ((sig - 1) & 63))))
+			return 0;
+	}
 
 	e = scratch_get();
 	if (!e)

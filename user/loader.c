@@ -264,6 +264,8 @@ int loader_open_and_load(struct loader *ld, const struct loader_opts *opts)
 	ld->skel->rodata->self_pid = (__u32)getpid();
 	ld->skel->rodata->cgroup_v1_memory = ld->cgroup_v1;
 	ld->skel->rodata->cgroup_hierarchy = ld->hierarchy_id;
+	ld->skel->rodata->signal_mask = opts->signal_mask;
+	ld->skel->rodata->kernel_signals = opts->kernel_signals;
 	if (opts->events_size)
 		bpf_map__set_max_entries(ld->skel->maps.events, opts->events_size);
 	if (opts->alerts_size)

@@ -21,6 +21,8 @@ struct loader_opts {
 	const char *btf_path;		/* NULL: the running kernel's */
 	const char *runtime_exes[LOADER_MAX_RUNTIME_EXES];	/* extra runtime executables */
 	unsigned int nr_runtime_exes;
+	__u64 signal_mask;		/* --signal, bit sig-1; 0 = all */
+	bool kernel_signals;		/* --origin lets kernel-raised signals through */
 	__u32 events_size;		/* ring buffer bytes, 0 = default */
 	__u32 alerts_size;
 };

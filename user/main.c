@@ -159,6 +159,8 @@ int main(int argc, char **argv)
 	err = options_parse(argc, argv, &o);
 	if (err)
 		return err > 0 ? 0 : 2;
+	o.loader.signal_mask = o.filter.signals;
+	o.loader.kernel_signals = !o.filter.origins || (o.filter.origins & (1u << ORIGIN_KERNEL));
 	err = loader_check_environment(&o.loader);
 	if (err)
 		return 1;
@@ -180,6 +182,7 @@ int main(int argc, char **argv)
 	popts.json = o.json;
 	popts.all = o.loader.all;
 	popts.only_kills = o.only_kills;
+	popts.filter = &o.filter;
 	popts.color = !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	popts.out_fd = STDOUT_FILENO;
 	popts.audit_fd = audit_fd;

@@ -27,6 +27,8 @@ static const char doc[] =
 	"  lookout --audit-log /var/log/lookout-audit.json\n"
 	"                                  also append out-of-band kills to a file\n"
 	"  lookout --all                   include host processes\n"
+	"  lookout --container web --event signal,container_exit --origin host\n"
+	"                                  kills of container web by host processes\n"
 	"\v"
 	"Needs root (or CAP_BPF with CAP_PERFMON) and a kernel with BTF. "
 	"SIGINT or SIGTERM stop it and print a summary to stderr; SIGHUP reopens the audit log.";
@@ -37,6 +39,10 @@ enum {
 	OPT_RUNTIME_EXE,
 	OPT_EVENTS_BUFFER,
 	OPT_ALERTS_BUFFER,
+	OPT_CONTAINER,
+	OPT_EVENT,
+	OPT_SIGNAL,
+	OPT_ORIGIN,
 };
 
 static const struct argp_option option_table[] = {
@@ -46,6 +52,15 @@ static const struct argp_option option_table[] = {
 	  "Only signals a process sent, exits with a killer, and OOM kills", 0 },
 	{ "audit-log", OPT_AUDIT_LOG, "FILE", 0,
 	  "Append out-of-band signals and kills as JSON lines to FILE (created 0600)", 0 },
+	{ "container", OPT_CONTAINER, "NAME|ID", 0,
+	  "Only events of this container (exact name or id prefix; repeatable)", 0 },
+	{ "event", OPT_EVENT, "TYPE,...", 0,
+	  "Only these events: exec, exit, signal, container_start, container_exit, oom", 0 },
+	{ "signal", OPT_SIGNAL, "SIG,...", 0, "Only signal events of these signals (KILL,TERM,9)",
+	  0 },
+	{ "origin", OPT_ORIGIN, "ORIGIN,...", 0,
+	  "Only signal events from these origins: runtime, container, other_container, host, "
+	  "kernel", 0 },
 	{ "runtime-exe", OPT_RUNTIME_EXE, "PATH", 0,
 	  "Also treat processes running this executable as the container runtime "
 	  "(repeatable)", 0 },
@@ -133,6 +148,30 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return EINVAL;
 		}
 		break;
+	case OPT_CONTAINER:
+	case OPT_EVENT:
+	case OPT_SIGNAL:
+	case OPT_ORIGIN: {
+		char err[256] = "";
+		int bad;
+
+		if (key == OPT_CONTAINER)
+			bad = filter_add_container(&o->filter, arg, err, sizeof(err));
+		else if (key == OPT_EVENT)
+			bad = filter_parse_events(&o->filter, arg, err, sizeof(err));
+		else if (key == OPT_SIGNAL)
+			bad = filter_parse_signals(&o->filter, arg, err, sizeof(err));
+		else
+			bad = filter_parse_origins(&o->filter, arg, err, sizeof(err));
+		if (bad) {
+			argp_error(state, "invalid --%s '%s': %s",
+				   key == OPT_CONTAINER ? "container" :
+				   key == OPT_EVENT ? "event" :
+				   key == OPT_SIGNAL ? "signal" : "origin", arg, err);
+			return EINVAL;
+		}
+		break;
+	}
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		return EINVAL;

@@ -4,12 +4,14 @@
 #define LOOKOUT_OPTIONS_H
 
 #include <stdbool.h>
+#include "filter.h"
 #include "loader.h"
 
 struct lookout_options {
 	bool json;
 	bool only_kills;
 	const char *audit_log;
+	struct filter filter;
 	struct loader_opts loader;
 	char *command_line;		/* argv joined, for lookout_start */
 };

@@ -318,6 +318,8 @@ static void write_all(int fd, const char *p, size_t n)
 
 static bool wanted(const struct pipeline *pl, const struct report *r)
 {
+	if (pl->opts.filter && !filter_match(pl->opts.filter, r))
+		return false;
 	if (!pl->opts.only_kills)
 		return true;
 	switch (r->type) {

@@ -11,12 +11,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "containers.h"
+#include "filter.h"
 #include "report.h"
 
 struct pipeline_opts {
 	bool json;
 	bool all;
 	bool only_kills;
+	const struct filter *filter;	/* NULL: keep everything */
 	bool color;
 	int out_fd;			/* live view or JSON lines */
 	int audit_fd;			/* -1: no audit log */

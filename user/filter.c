@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * filter.c - parsing and matching of the live view's filters.
+ *
+ * Each filter restricts its own dimension only: --event the event types,
+ * --signal and --origin the signal events, --container every event about a
+ * process (a signal by its target's container). lookout's own events and
+ * `lost` always pass, so a filtered log still shows its gaps and its bounds.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "filter.h"
+#include "output.h"
+
+#define ITEM_MAX 64
+
+/* Call fn on each comma-separated item of list; empty items are errors. */
+static int for_each_item(const char *list, char *err, size_t errlen,
+			 int (*fn)(void *ctx, const char *item), void *ctx)
+{
+	const char *p = list, *comma;
+	char item[ITEM_MAX];
+	size_t n;
+
+	if (!list || !*list) {
+		snprintf(err, errlen, "empty list");
+		return -EINVAL;
+	}
+	for (;;) {
+		comma = strchr(p, ',');
+		n = comma ? (size_t)(comma - p) : strlen(p);
+		if (!n || n >= sizeof(item)) {
+			snprintf(err, errlen, n ? "item too long" : "empty item in '%.64s'", list);
+			return -EINVAL;
+		}
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (fn(ctx, item)) {
+			snprintf(err, errlen, "unknown value '%.64s'", item);
+			return -EINVAL;
+		}
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+static const char *const event_names[] = { "exec", "exit", "signal", "container_start",
+					    "container_exit", "oom" };
+
+static int add_event(void *ctx, const char *item)
+{
+	struct filter *f = ctx;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++) {
+		if (!strcmp(item, event_names[i])) {
+			/* The names are in enum report_type order. */
+			f->events |= 1u << i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int filter_parse_events(struct filter *f, const char *list, char *err, size_t errlen)
+{
+	int e = for_each_item(list, err, errlen, add_event, f);
+
+	if (e)
+		snprintf(err + strlen(err), errlen - strlen(err),
+			 ": events are exec, exit, signal, container_start, container_exit, oom");
+	return e;
+}
+
+int filter_signal_number(const char *s)
+{
+	char up[ITEM_MAX];
+	const char *name;
+	size_t i;
+	int n;
+
+	if (!s || !*s || strlen(s) >= sizeof(up))
+		return -1;
+	if (isdigit((unsigned char)s[0])) {
+		char *end;
+		long v = strtol(s, &end, 10);
+
+		return *end || v < 1 || v > 64 ? -1 : (int)v;
+	}
+	for (i = 0; s[i]; i++)
+		up[i] = (char)toupper((unsigned char)s[i]);
+	up[i] = '\0';
+	name = strncmp(up, "SIG", 3) ? up : up + 3;
+	if (!strncmp(name, "RTMIN+", 6) || (!strncmp(name, "RT", 2) && isdigit((unsigned char)name[2]))) {
+		/* The kernel's numbering, as the JSON's signal_name: SIGRT0 is 32. */
+		const char *d = name + (name[2] == 'M' ? 6 : 2);
+		char *end;
+		long v;
+
+		if (!isdigit((unsigned char)*d))
+			return -1;
+		v = strtol(d, &end, 10);
+		return *end || v < 0 || v > 32 ? -1 : 32 + (int)v;
+	}
+	for (n = 1; n < 32; n++) {
+		const char *known = signal_name(n);
+
+		if (known && !strcmp(known + 3, name))
+			return n;
+	}
+	return -1;
+}
+
+static int add_signal(void *ctx, const char *item)
+{
+	struct filter *f = ctx;
+	int n = filter_signal_number(item);
+
+	if (n < 1)
+		return -1;
+	f->signals |= 1ULL << (n - 1);
+	return 0;
+}
+
+int filter_parse_signals(struct filter *f, const char *list, char *err, size_t errlen)
+{
+	int e = for_each_item(list, err, errlen, add_signal, f);
+
+	if (e)
+		snprintf(err + strlen(err), errlen - strlen(err),
+			 ": give signal names or numbers, like KILL,SIGTERM,10");
+	return e;
+}
+
+static int add_origin(void *ctx, const char *item)
+{
+	struct filter *f = ctx;
+	int o;
+
+	for (o = ORIGIN_KERNEL; o <= ORIGIN_HOST; o++) {
+		if (!strcmp(item, origin_name(o))) {
+			f->origins |= 1u << o;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int filter_parse_origins(struct filter *f, const char *list, char *err, size_t errlen)
+{
+	int e = for_each_item(list, err, errlen, add_origin, f);
+
+	if (e)
+		snprintf(err + strlen(err), errlen - strlen(err),
+			 ": origins are runtime, container, other_container, host, kernel");
+	return e;
+}
+
+int filter_add_container(struct filter *f, const char *name_or_id, char *err, size_t errlen)
+{
+	size_t i, n = name_or_id ? strlen(name_or_id) : 0;
+
+	if (!n || n > 255) {
+		snprintf(err, errlen, "a container name or id prefix of 1 to 255 characters");
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)name_or_id[i] < 0x20 || name_or_id[i] == 0x7f) {
+			snprintf(err, errlen, "control characters are not allowed in a container "
+					      "name");
+			return -EINVAL;
+		}
+	}
+	if (f->nr_containers >= FILTER_MAX_CONTAINERS) {
+		snprintf(err, errlen, "at most %d --container filters", FILTER_MAX_CONTAINERS);
+		return -EINVAL;
+	}
+	f->containers[f->nr_containers++] = name_or_id;
+	return 0;
+}
+
+/* A name matches exactly; an id by prefix, as Docker accepts them. */
+static bool container_match(const struct filter *f, const struct container *c)
+{
+	unsigned int i;
+
+	if (!f->nr_containers)
+		return true;
+	if (!c)
+		return false;
+	for (i = 0; i < f->nr_containers; i++) {
+		const char *want = f->containers[i];
+
+		if (!strcmp(c->meta.name, want) || !strncmp(c->id, want, strlen(want)))
+			return true;
+	}
+	return false;
+}
+
+bool filter_match(const struct filter *f, const struct report *r)
+{
+	const struct container *c;
+
+	switch (r->type) {
+	case REPORT_LOOKOUT_START:
+	case REPORT_LOOKOUT_STOP:
+	case REPORT_LOST:
+		return true;
+	default:
+		break;
+	}
+	if (f->events && !(f->events & (1u << r->type)))
+		return false;
+	if (r->type == REPORT_SIGNAL) {
+		const struct signal_view *s = r->signal;
+
+		if (f->signals && (s->k->sig < 1 || s->k->sig > 64 ||
+				   !(f->signals & (1ULL << (s->k->sig - 1)))))
+			return false;
+		if (f->origins && !(f->origins & (1u << s->origin)))
+			return false;
+		c = s->target.c;
+	} else {
+		c = r->proc.c;
+	}
+	return container_match(f, c);
+}
