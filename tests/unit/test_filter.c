@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_filter.c - parsing and matching of --event, --signal, --origin, --container. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include "filter.h"
+
+static void test_signal_numbers(void **state)
+{
+	(void)state;
+	assert_int_equal(filter_signal_number("9"), 9);
+	assert_int_equal(filter_signal_number("KILL"), 9);
+	assert_int_equal(filter_signal_number("SIGKILL"), 9);
+	assert_int_equal(filter_signal_number("sigterm"), 15);
+	assert_int_equal(filter_signal_number("usr1"), 10);
+	assert_int_equal(filter_signal_number("SIGRTMIN+2"), 34);
+	assert_int_equal(filter_signal_number("RT0"), 32);
+	assert_int_equal(filter_signal_number("64"), 64);
+	assert_int_equal(filter_signal_number("0"), -1);
+	assert_int_equal(filter_signal_number("65"), -1);
+	assert_int_equal(filter_signal_number("9x"), -1);
+	assert_int_equal(filter_signal_number("SIGNOPE"), -1);
+	assert_int_equal(filter_signal_number("RTMIN"), -1);
+	assert_int_equal(filter_signal_number("RTMIN+"), -1);
+	assert_int_equal(filter_signal_number("RT33"), -1);
+	assert_int_equal(filter_signal_number(""), -1);
+	assert_int_equal(filter_signal_number(NULL), -1);
+}
+
+static void test_lists(void **state)
+{
+	struct filter f;
+	char err[256];
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(filter_parse_events(&f, "exec,container_exit", err, sizeof(err)), 0);
+	assert_int_equal(f.events, (1u << REPORT_EXEC) | (1u << REPORT_CONTAINER_EXIT));
+	assert_int_equal(filter_parse_signals(&f, "KILL,15", err, sizeof(err)), 0);
+	assert_true(f.signals == ((1ULL << 8) | (1ULL << 14)));
+	assert_int_equal(filter_parse_origins(&f, "host,other_container", err, sizeof(err)), 0);
+	assert_int_equal(f.origins, (1u << ORIGIN_HOST) | (1u << ORIGIN_OTHER_CONTAINER));
+
+	assert_int_not_equal(filter_parse_events(&f, "exec,", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "empty item"));
+	assert_int_not_equal(filter_parse_events(&f, "", err, sizeof(err)), 0);
+	assert_int_not_equal(filter_parse_events(&f, "lookout_start", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "events are"));
+	assert_int_not_equal(filter_parse_origins(&f, "HOST", err, sizeof(err)), 0);
+	assert_int_not_equal(filter_parse_signals(&f, ",", err, sizeof(err)), 0);
+	assert_int_not_equal(filter_add_container(&f, "", err, sizeof(err)), 0);
+	assert_int_not_equal(filter_add_container(&f, "a\nb", err, sizeof(err)), 0);
+	assert_int_equal(filter_add_container(&f, "web", err, sizeof(err)), 0);
+}
+
+static void test_match(void **state)
+{
+	struct filter f;
+	struct container c;
+	struct lk_proc k;
+	struct report r;
+	char err[64];
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	memset(&c, 0, sizeof(c));
+	memset(&k, 0, sizeof(k));
+	memset(&r, 0, sizeof(r));
+	strcpy(c.id, "abcdef0123");
+	strcpy(c.meta.name, "web");
+	r.type = REPORT_EXEC;
+	r.proc.k = &k;
+	r.proc.c = &c;
+	assert_true(filter_match(&f, &r));
+	filter_add_container(&f, "abc", err, sizeof(err));
+	assert_true(filter_match(&f, &r));
+	f.containers[0] = "we";		/* a name matches exactly, not by prefix */
+	assert_false(filter_match(&f, &r));
+	f.containers[0] = "web";
+	assert_true(filter_match(&f, &r));
+	r.proc.c = NULL;		/* a host process has no container */
+	assert_false(filter_match(&f, &r));
+	r.type = REPORT_LOST;		/* gaps always show */
+	assert_true(filter_match(&f, &r));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_signal_numbers),
+		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_match),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
