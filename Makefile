@@ -49,9 +49,12 @@ $(OUTPUT)/user/%.o: user/%.c $(OUTPUT)/lookout.skel.h | $(OUTPUT)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-lookout: $(USER_OBJS)
+$(OUTPUT)/lookout: $(USER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+lookout: $(OUTPUT)/lookout
+	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
@@ -69,15 +72,20 @@ unit: $(UNIT_BINS)
 e2e: lookout
 	$(Q)tests/e2e/run.sh
 
-# The one command that passes the tests on a new machine.
+# The one command that passes the tests on a new machine: the plain build and
+# its unit tests, then everything again under AddressSanitizer and
+# UndefinedBehaviorSanitizer, with the end-to-end tests driving that binary.
+SAN_OUTPUT = $(OUTPUT)-san
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit
-	$(Q)$(MAKE) --no-print-directory e2e
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(SAN_OUTPUT) SANITIZE=1 $(SAN_OUTPUT)/lookout unit
+	$(Q)LOOKOUT_BIN=$(CURDIR)/$(SAN_OUTPUT)/lookout ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 tests/e2e/run.sh
 
 run: lookout
 	./lookout
 
 clean:
-	$(Q)rm -rf $(OUTPUT) lookout
+	$(Q)rm -rf $(OUTPUT) $(OUTPUT)-san lookout
 
 -include $(wildcard $(OUTPUT)/*/*.d)

@@ -660,7 +660,8 @@ void pipeline_drain(struct pipeline *pl)
 {
 	size_t i;
 
-	qsort(pl->queue, pl->queued, sizeof(*pl->queue), queued_cmp);
+	if (pl->queued > 1)
+		qsort(pl->queue, pl->queued, sizeof(*pl->queue), queued_cmp);
 	for (i = 0; i < pl->queued; i++) {
 		handle(pl, pl->queue[i].data, pl->queue[i].size);
 		free(pl->queue[i].data);

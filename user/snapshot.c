@@ -203,6 +203,27 @@ __u64 snapshot_ns_inode(const struct snapshot *s, __u32 pid, const char *name)
 	return read_ns(s, pid, name, &ino) ? 0 : ino;
 }
 
+static int same_process(const struct snapshot *s, const struct snap_proc *p);
+
+const char *const snapshot_ns_names[SNAP_NS_COUNT] = {
+	"pid", "mnt", "net", "uts", "ipc", "user", "cgroup",
+};
+
+void snapshot_namespaces(const struct snapshot *s, const struct snap_container *c,
+			 struct snap_namespaces *ns)
+{
+	__u32 pid = s->procs[c->init].pid;
+	int i;
+
+	for (i = 0; i < SNAP_NS_COUNT; i++) {
+		ns->ctr[i] = snapshot_ns_inode(s, pid, snapshot_ns_names[i]);
+		ns->host[i] = snapshot_ns_inode(s, 1, snapshot_ns_names[i]);
+	}
+	/* read after the scan: the init may have ended and its PID gone to another */
+	if (same_process(s, &s->procs[c->init]))
+		memset(ns->ctr, 0, sizeof(ns->ctr));
+}
+
 static int read_stat(const struct snapshot *s, __u32 pid, struct snap_proc *p)
 {
 	char path[512], *text = NULL;

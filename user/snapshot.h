@@ -106,7 +106,19 @@ int snapshot_read_argv(struct snapshot *s, size_t i);
 /* Inode of <proc_root>/<pid>/ns/<name> from its link text "name:[N]"; 0 when unreadable. */
 __u64 snapshot_ns_inode(const struct snapshot *s, __u32 pid, const char *name);
 
-/* Start of process i as nanoseconds since boot. */
+/* The namespaces `lookout inspect` shows, in this order, and whether the host shares them. */
+#define SNAP_NS_COUNT 7
+extern const char *const snapshot_ns_names[SNAP_NS_COUNT];	/* pid mnt net uts ipc user cgroup */
+
+struct snap_namespaces {
+	__u64 ctr[SNAP_NS_COUNT];	/* the init's; 0 unreadable */
+	__u64 host[SNAP_NS_COUNT];	/* <proc_root>/1's; 0 unreadable */
+};
+
+void snapshot_namespaces(const struct snapshot *s, const struct snap_container *c,
+			 struct snap_namespaces *ns);
+
+/* Start of process p as nanoseconds since boot. */
 __u64 snapshot_start_ns(const struct snapshot *s, const struct snap_proc *p);
 
 /* "12 hex" for a 64-hex id, else the whole id (lxc names, pidns:<inode>, ctr ids). */
