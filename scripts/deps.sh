@@ -32,8 +32,23 @@ fi
 
 echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q "${missing[@]}"
+
+# Packages must not start their daemons (docker.io, containerd) here: on a
+# machine without an init system that fails the install. scripts/dockerd.sh
+# starts dockerd when the tests need it.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+fi
+
+for attempt in 1 2; do
+	if apt-get update -q && apt-get install -y -q "${missing[@]}"; then
+		break
+	fi
+	[ "$attempt" -eq 2 ] || { echo "deps: apt-get failed, retrying" >&2; sleep 5; }
+done
 
 # Check again: a package apt could not install must stop the build here.
 still=()

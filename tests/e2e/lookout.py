@@ -188,9 +188,13 @@ class _Checker:
         if not isinstance(p, dict):
             self.err(where, "process is not an object: %r" % (p,))
             return
-        for k in ("host_pid", "ns_pid", "ppid", "start_time", "uid", "euid", "gid",
-                  "pidns", "mntns"):
+        for k in ("host_pid", "ns_pid", "ppid", "start_time", "uid", "euid", "gid"):
             self.key(p, where, k, "int")
+        for k in ("host_pid", "pidns", "mntns"):
+            v = self.key(p, where, k, "int")
+            if _is_int(v) and v <= 0:
+                self.err(where, "%s %d is not a real %s" % (
+                    k, v, "PID" if k == "host_pid" else "namespace inode"))
         self.key(p, where, "comm", "str")
         self.key(p, where, "exe", "str?")
         argv = self.key(p, where, "argv", "list")
@@ -250,9 +254,8 @@ class _Checker:
         if ev == "exec":
             self.key(e, w, "filename", "str")
             self.key(e, w, "entered_namespaces", "bool", required=False)
-            via = self.key(e, w, "via", "str", required=False)
-            if via is not None and via != "exec":
-                self.err(w, "via should be \"exec\" when present, is %r" % via)
+            if e.get("via") not in (None, "exec"):
+                self.err(w, "via should be \"exec\" (or absent/null), is %r" % e.get("via"))
         if ev in ("exit", "container_exit"):
             self.ending(e, w)
         if ev == "container_exit":
@@ -316,6 +319,7 @@ def check_contract(events):
 # Running lookout
 
 _LIVE = []  # Lookout instances of the running test, for diagnostics and cleanup
+_START_TIMEOUTS = [0]  # lookout_start timeouts so far in this process
 
 
 class Lookout:
@@ -352,6 +356,10 @@ class Lookout:
 
     def start(self, timeout=START_TIMEOUT):
         require_binary()
+        if _START_TIMEOUTS[0] >= 2:
+            # Twice no lookout_start in time: fail fast rather than wait in every test.
+            raise AssertionError("lookout gave no lookout_start within %.0fs in two earlier "
+                                 "tests of this file; not trying again" % timeout)
         out = open(self.out_path, "wb")
         err = open(self.err_path, "wb")
         kw = {}
@@ -376,6 +384,7 @@ class Lookout:
                                      % (" ".join(self.args), self.proc.returncode, self.stderr()[-2000:]))
             time.sleep(0.05)
         self.kill()
+        _START_TIMEOUTS[0] += 1
         raise AssertionError("no lookout_start within %.0fs (lookout %s); stderr:\n%s"
                              % (timeout, " ".join(self.args), self.stderr()[-2000:]))
 
@@ -387,6 +396,13 @@ class Lookout:
         and lookout_stop as the last line, the file ending in a newline."""
         if self.proc is None:
             raise AssertionError("lookout was never started")
+        if self.proc.poll() is not None and check:
+            self._read()
+            stops = [e for e in self._events if e.get("event") == "lookout_stop"]
+            raise AssertionError("lookout ended (exit %s) before the test stopped it: %s; stderr:\n%s"
+                                 % (self.proc.returncode,
+                                    json.dumps(stops[-1])[:400] if stops else "no lookout_stop",
+                                    self.stderr()[-2000:]))
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
@@ -483,7 +499,9 @@ class Lookout:
         desc = what or ("%s event" % (event or "any"))
         msg = "expected %d× %s within %.0fs, got %d" % (count, desc, timeout, len(found))
         if self.proc is not None and self.proc.poll() is not None:
-            msg += " (lookout exited with %s)" % self.proc.returncode
+            stops = [e for e in self._events if e.get("event") == "lookout_stop"]
+            msg += " (lookout exited with %s before it: %s)" % (
+                self.proc.returncode, json.dumps(stops[-1])[:400] if stops else "no lookout_stop")
         msg += "; last %s events:\n    %s" % (event or "", "\n    ".join(brief(e) for e in seen[-15:]))
         raise AssertionError(msg)
 
@@ -646,6 +664,24 @@ class Container:
         return int(self.inspect("{{.State.ExitCode}}"))
 
 
+_RUNTIMES_READY = []
+
+
+def ensure_runtimes():
+    """Once per process: a Docker daemon answers and the test image is in
+    Docker and podman (both scripts are idempotent and fast when done), so a
+    test file also runs on its own."""
+    if _RUNTIMES_READY:
+        return
+    for script in ("dockerd.sh", "images.sh"):
+        p = subprocess.run([os.path.join(REPO, "scripts", script)], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=180)
+        if p.returncode != 0:
+            raise AssertionError("scripts/%s failed (exit %d):\n%s" % (
+                script, p.returncode, p.stdout.decode("utf-8", "replace")[-1500:]))
+    _RUNTIMES_READY.append(True)
+
+
 class Scope:
     """Resources of one test, removed at the end whatever happens."""
 
@@ -672,10 +708,12 @@ class Scope:
 
     def tmpdir(self):
         d = tempfile.mkdtemp(prefix="lk-e2e-")
-        self.defer(lambda: shutil.rmtree(d, ignore_errors=True))
+        if not os.environ.get("LOOKOUT_E2E_KEEP"):
+            self.defer(lambda: shutil.rmtree(d, ignore_errors=True))
         return d
 
-    def _run_container(self, cli, opts, image, cmd, name, extra):
+    def _run_container(self, cli, opts, image, cmd, name, extra, retried=False):
+        ensure_runtimes()
         name = name or self.name(cli[0])
         rm = [cli, "rm", "-f", name] if cli == "docker" else [cli, "rm", "-f", "-t", "0", name]
         self.defer(lambda: subprocess.run(rm, stdin=subprocess.DEVNULL,
@@ -688,6 +726,11 @@ class Scope:
                                stderr=subprocess.PIPE, timeout=120)
         except subprocess.TimeoutExpired:
             raise AssertionError("%s run timed out: %s" % (cli, " ".join(args)))
+        if p.returncode != 0 and cli == "docker" and b"Cannot connect" in p.stderr \
+                and not retried:
+            # Something ended dockerd (another run on this machine): start it again.
+            run([os.path.join(REPO, "scripts", "dockerd.sh")], timeout=90)
+            return self._run_container(cli, opts, image, cmd, name, extra, retried=True)
         if p.returncode != 0:
             hint = " (is dockerd up? scripts/dockerd.sh)" if cli == "docker" else ""
             raise AssertionError("%s cannot start a container%s: %s\n  command: %s"

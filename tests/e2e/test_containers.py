@@ -8,7 +8,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lookout import Lookout, Scope, child_pids, dig, host_pidns, wait_until  # noqa: E402
+from lookout import Lookout, Scope, check_contract, child_pids, dig, host_pidns, wait_until  # noqa: E402
 
 
 def _start_exec_exit(s, lk, c, image):
@@ -144,6 +144,26 @@ def test_default_mode_leaves_out_host_processes():
         host = lk.events(where=lambda e: e["event"] in ("exec", "exit") and e["container"] is None)
         assert not host, "default mode wrote %d exec/exit events of host processes, e.g. %s" % (
             len(host), host[0])
+
+
+
+def test_container_events_keep_the_contract():
+    """Every event about a container's life, in the default mode, matches EVENTS.md."""
+    with Scope("ccontract") as s, Lookout("--json") as lk:
+        c = s.docker_run("/bin/sleep", "600")
+        pid, nspid = c.start_process("sleep", "599")
+        c.exec("sh", "-c", "ls / >/dev/null; kill %d" % nspid)
+        os.kill(c.pid, 9)
+        c.wait_exited()
+        lk.wait_for("container_exit", lambda e: e["container"]["id"] == c.id,
+                    what="container_exit of %s" % c.name)
+        lk.stop()
+        mine = [e for e in lk.all()
+                if c.id in (dig(e, "container.id"), dig(e, "sender.container.id"))]
+        kinds = sorted(set(e["event"] for e in mine))
+        assert kinds == ["container_exit", "container_start", "exec", "exit", "signal"], kinds
+        check_contract(mine)
+        check_contract([lk.all()[0], lk.all()[-1]])
 
 
 if __name__ == "__main__":

@@ -142,6 +142,24 @@ def test_threads_exit_once():
         assert x["exit_code"] == 3 and x["exit_signal"] is None and x["status"] == 3, x
 
 
+def test_tty():
+    with Scope("tty") as s, Lookout("--json", "--all") as lk:
+        p = s.popen(["script", "-qc", "tty; exec /bin/sleep 0.31", "/dev/null"],
+                    stdout=subprocess.PIPE)
+        out, _ = p.communicate(timeout=10)
+        dev = out.decode().strip().splitlines()[0].strip()
+        assert dev.startswith("/dev/pts/"), out
+        lk.wait_for("exec", lambda e: e["argv"] == ["/bin/sleep", "0.31"], what="exec of sleep 0.31")
+        lk.stop()
+        e = lk.one("exec", lambda e: e["argv"] == ["/bin/sleep", "0.31"], "exec of sleep 0.31")
+        assert e["tty"] == dev[len("/dev/"):], (e["tty"], dev)
+
+
+def test_verbose_runs():
+    with Lookout("--json", "--verbose") as lk:
+        lk.stop()
+
+
 def test_start_first_stop_last_sigint():
     with Scope("startstop") as s, Lookout("--json", "--all") as lk:
         p = s.popen(["/bin/true"])

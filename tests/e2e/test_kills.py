@@ -7,11 +7,11 @@ import shutil
 import signal
 import stat
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lookout import (SI_TIMER, Lookout, Scope, brief, build_segv, check_contract, dig,  # noqa: E402
-                     proc_status, rt_sigqueueinfo_script, run, wait_until)
+                     parse_line, proc_status, rt_sigqueueinfo_script, run, wait_process,
+                     wait_until)
 
 
 def _to(pid, signo=None):
@@ -221,7 +221,6 @@ def test_ignored_signal_kills_nobody():
         argv = ["sh", "-c", "trap '' USR1; exec sleep 3"]
         c.exec(*argv, detach=True)
         # After the exec, the same process runs sleep 3, USR1 still ignored.
-        from lookout import wait_process
         pid, nspid = wait_process(c.pidns, ["sleep", "3"])
         wait_until(lambda: int(proc_status(pid)["SigIgn"], 16) & (1 << (signal.SIGUSR1 - 1)),
                    5, "sleep 3 to ignore SIGUSR1")
@@ -238,6 +237,55 @@ def test_ignored_signal_kills_nobody():
         blamed = [e for e in lk.all() if e.get("killed_by") and
                   (e.get("host_pid") == pid or dig(e, "killed_by.host_pid") == os.getpid())]
         assert not blamed, "an ignored signal was blamed for an end: %s" % [brief(e) for e in blamed]
+
+
+def test_oom_kill_is_kernel():
+    with Scope("oom") as s, Lookout("--json") as lk:
+        c = s.docker_run("sh", "-c", "sleep 0.5; x=0123456789abcdef; while :; do x=$x$x; done",
+                         opts=["--memory", "32m", "--memory-swap", "32m"])
+        st = lk.wait_for("container_start", lambda e: e["container"]["id"] == c.id,
+                         what="container_start")[0]
+        c.wait_exited()
+        assert c.inspect("{{.State.OOMKilled}}") == "true", "the container was not OOM-killed"
+        lk.wait_for("container_exit", lambda e: e["container"]["id"] == c.id,
+                    what="container_exit after the OOM kill")
+        lk.stop()
+
+        victim = st["host_pid"]
+        oom = lk.one("oom", lambda e: e["host_pid"] == victim, "oom of the container's init")
+        assert oom["container"]["id"] == c.id, oom["container"]
+        for sig in lk.events("signal", _to(victim, 9)):
+            assert sig["origin"] == "kernel" and sig["out_of_band"] is False, brief(sig)
+        ce = lk.one("container_exit", lambda e: e["container"]["id"] == c.id, "container_exit")
+        assert ce["exit_signal"] == 9 and ce["status"] == c.exit_code() == 137, brief(ce)
+        assert ce["out_of_band"] is False, brief(ce)
+
+
+def test_only_kills():
+    with Scope("onlykills") as s, Lookout("--json", "--only-kills") as lk:
+        c = s.docker_run("/bin/sleep", "600")
+        pid, nspid = c.start_process("sleep", "599")
+        c.exec("true")
+        os.kill(pid, signal.SIGKILL)
+        lk.wait_for("exit", lambda e: e["host_pid"] == pid, what="exit of the killed sleep 599")
+        c.stop(t=1)
+        c.wait_exited()
+        lk.wait_for("container_exit", lambda e: e["container"]["id"] == c.id,
+                    what="container_exit after docker stop")
+        lk.stop()
+
+        evs = lk.all()[1:-1]
+        check_contract(evs)
+        for e in evs:
+            assert e["event"] in ("signal", "exit", "container_exit", "oom", "lost"), \
+                "--only-kills wrote a %s event: %s" % (e["event"], brief(e))
+            if e["event"] == "signal":
+                assert e["origin"] != "kernel", "--only-kills wrote a kernel signal: %s" % brief(e)
+            if e["event"] in ("exit", "container_exit"):
+                assert e["killed_by"] is not None, "--only-kills wrote an end without killed_by: %s" % brief(e)
+        lk.one("signal", _to(pid, 9), "the host's SIGKILL to sleep 599")
+        lk.one("exit", lambda e: e["host_pid"] == pid, "exit of sleep 599")
+        lk.one("container_exit", lambda e: e["container"]["id"] == c.id, "container_exit")
 
 
 def test_audit_log():
@@ -264,7 +312,6 @@ def test_audit_log():
             with open(path, "rb") as f:
                 raw = f.read()
             assert raw.endswith(b"\n"), raw[-200:]
-            from lookout import parse_line
             audit = [parse_line(line) for line in raw.split(b"\n")[:-1]]
             check_contract(audit)
             want = [e for e in lk.all()
