@@ -26,6 +26,7 @@ const volatile __s32 cgroup_hierarchy = 0;	/* its hierarchy id (0 = v2) */
 /* --signal and --origin filters, as far as the kernel can apply them. */
 const volatile __u64 signal_mask = 0;		/* bit n-1 = signal n wanted; 0 = all */
 const volatile bool kernel_signals = true;	/* signals no process sent are wanted */
+const volatile __u64 wakeup_bytes = 256 << 10;	/* wake the reader past this much data */
 
 /* Flags a process keeps across re-classification and passes to its children:
  * how it got into its container, and whether it runs the runtime's code. */
@@ -169,10 +170,17 @@ static __always_inline void emit(void *rec, __u32 size, bool alert)
 	if (size > SCRATCH_SIZE)
 		return;
 	((struct lk_hdr *)rec)->size = size;
-	if (alert)
-		err = bpf_ringbuf_output(&alerts, rec, size, 0);
-	else
-		err = bpf_ringbuf_output(&events, rec, size, 0);
+	if (alert) {
+		/* Alerts wake the reader at once: they are what someone waits for. */
+		err = bpf_ringbuf_output(&alerts, rec, size, BPF_RB_FORCE_WAKEUP);
+	} else {
+		/* Ordinary events wake it only when a batch has built up; the reader
+		 * also polls every 100 ms, which bounds their delay. */
+		__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+				      BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+
+		err = bpf_ringbuf_output(&events, rec, size, flags);
+	}
 	if (err)
 		stat_inc(alert ? LK_STAT_DROP_ALERTS : LK_STAT_DROP_EVENTS);
 	else

@@ -268,6 +268,8 @@ int loader_open_and_load(struct loader *ld, const struct loader_opts *opts)
 	ld->skel->rodata->kernel_signals = opts->kernel_signals;
 	if (opts->events_size)
 		bpf_map__set_max_entries(ld->skel->maps.events, opts->events_size);
+	/* Batch wake-ups at a quarter of the buffer: well before it can fill. */
+	ld->skel->rodata->wakeup_bytes = bpf_map__max_entries(ld->skel->maps.events) / 4;
 	if (opts->alerts_size)
 		bpf_map__set_max_entries(ld->skel->maps.alerts, opts->alerts_size);
 

@@ -219,6 +219,9 @@ int main(int argc, char **argv)
 			reason = "error";
 			break;
 		}
+		/* The poll returns on an alert or the timeout; ordinary events do not
+		 * wake it each time, so take everything that is there. */
+		ring_buffer__consume(rb);
 		pipeline_drain(pl);
 		if (reopen_audit && o.audit_log) {
 			reopen_audit = 0;

@@ -180,13 +180,16 @@ static int proc_path(const struct snapshot *s, char *out, size_t outlen, __u32 p
 	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
 }
 
-static int read_ns(const struct snapshot *s, __u32 pid, const char *name, __u64 *inode)
+/* who: a PID, or "self" */
+static int read_ns_of(const struct snapshot *s, const char *who, const char *name,
+		      __u64 *inode)
 {
-	char path[512], link[64], file[32];
+	char path[512], link[64];
 	ssize_t n;
+	int len;
 
-	snprintf(file, sizeof(file), "ns/%s", name);
-	if (proc_path(s, path, sizeof(path), pid, file))
+	len = snprintf(path, sizeof(path), "%s/%s/ns/%s", s->proc_root, who, name);
+	if (len < 0 || (size_t)len >= sizeof(path))
 		return -ENAMETOOLONG;
 	n = readlink(path, link, sizeof(link));
 	if (n < 0)
@@ -194,6 +197,27 @@ static int read_ns(const struct snapshot *s, __u32 pid, const char *name, __u64 
 	if ((size_t)n >= sizeof(link))
 		return -EINVAL;
 	return snapshot_parse_ns_link(link, (size_t)n, name, inode);
+}
+
+static int read_ns(const struct snapshot *s, __u32 pid, const char *name, __u64 *inode)
+{
+	char who[16];
+
+	snprintf(who, sizeof(who), "%u", pid);
+	return read_ns_of(s, who, name, inode);
+}
+
+/*
+ * The host's namespace `name`: init's, or else ours. An init may refuse to be read (a
+ * hardened one, or a sandbox's supervisor); lookout itself runs in the host's namespaces.
+ */
+static __u64 host_ns(const struct snapshot *s, const char *name)
+{
+	__u64 ino = 0;
+
+	if (!read_ns_of(s, "1", name, &ino) || !read_ns_of(s, "self", name, &ino))
+		return ino;
+	return 0;
 }
 
 __u64 snapshot_ns_inode(const struct snapshot *s, __u32 pid, const char *name)
@@ -217,7 +241,7 @@ void snapshot_namespaces(const struct snapshot *s, const struct snap_container *
 
 	for (i = 0; i < SNAP_NS_COUNT; i++) {
 		ns->ctr[i] = snapshot_ns_inode(s, pid, snapshot_ns_names[i]);
-		ns->host[i] = snapshot_ns_inode(s, 1, snapshot_ns_names[i]);
+		ns->host[i] = host_ns(s, snapshot_ns_names[i]);
 	}
 	/* read after the scan: the init may have ended and its PID gone to another */
 	if (same_process(s, &s->procs[c->init]))
@@ -311,12 +335,18 @@ static int read_process(const struct snapshot *s, __u32 pid, struct snap_proc *p
 		return err;
 	if (!p->ns_pid)
 		p->ns_pid = pid;	/* no NSpid line: one namespace only */
+	/*
+	 * Namespace links need ptrace access, which stat, status and cgroup do not: without
+	 * it the inode stays 0 (unknown) and the cgroup still decides. A zombie keeps its PID
+	 * namespace but has dropped its mount namespace.
+	 */
 	err = read_ns(s, pid, "pid", &p->pidns);
+	if (err == -EACCES || err == -EPERM)
+		err = 0;
 	if (err)
 		return err;
-	/* a zombie keeps its PID namespace but has dropped its mount namespace */
 	err = read_ns(s, pid, "mnt", &p->mntns);
-	if (err == -ENOENT && p->state == 'Z')
+	if (err == -EACCES || err == -EPERM || (err == -ENOENT && p->state == 'Z'))
 		err = 0;
 	if (err)
 		return err;
@@ -710,6 +740,36 @@ static int read_all(struct snapshot *s)
 	return err;
 }
 
+/*
+ * The host's PID namespace is the one this /proc was mounted for: init's, and that of
+ * every process whose NSpid line has a single field. That also gives the namespace of a
+ * host process whose link we may not read (ptrace rules), like a hardened init.
+ */
+static void find_host_pidns(struct snapshot *s)
+{
+	size_t i;
+
+	if (read_ns(s, 1, "pid", &s->host_pidns))
+		s->host_pidns = 0;
+	for (i = 0; i < s->nprocs && !s->host_pidns; i++)
+		if (s->procs[i].ns_depth == 1)
+			s->host_pidns = s->procs[i].pidns;
+	for (i = 0; i < s->nprocs && s->host_pidns; i++)
+		if (s->procs[i].ns_depth == 1 && !s->procs[i].pidns)
+			s->procs[i].pidns = s->host_pidns;
+}
+
+/* Processes outside the host's PID namespace that no container claims and whose
+ * namespace we could not read: a sandbox we cannot see. */
+static void count_unknown_ns(struct snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nprocs; i++)
+		if (s->procs[i].ctr < 0 && !s->procs[i].pidns)
+			s->ns_unreadable++;
+}
+
 int snapshot_scan(const struct snapshot_opts *o, struct snapshot **out)
 {
 	static const struct snapshot_opts defaults;
@@ -732,14 +792,12 @@ int snapshot_scan(const struct snapshot_opts *o, struct snapshot **out)
 	s->ticks_per_sec = sysconf(_SC_CLK_TCK);
 	if (s->ticks_per_sec <= 0)
 		s->ticks_per_sec = 100;
-	/* the host's PID namespace is init's; ours when init's cannot be read */
-	if (read_ns(s, 1, "pid", &s->host_pidns))
-		s->host_pidns = strcmp(root, "/proc") ? 0 : proc_self_ns("pid");
 	sc.s = s;
 	sc.o = o;
 	err = read_all(s);
 	if (err)
 		goto fail;
+	find_host_pidns(s);
 	idx = calloc(s->nprocs ? s->nprocs : 1, sizeof(*idx));
 	if (!idx) {
 		err = -ENOMEM;
@@ -751,6 +809,7 @@ int snapshot_scan(const struct snapshot_opts *o, struct snapshot **out)
 		err = group_by_pidns(&sc, idx);
 	if (err)
 		goto fail;
+	count_unknown_ns(s);
 	if (!o->no_meta)
 		lookup_meta(&sc);
 	err = sort_containers(s);

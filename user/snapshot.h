@@ -69,6 +69,7 @@ struct snapshot {
 	__u64 host_pidns;		/* <proc_root>/1/ns/pid */
 	size_t unreadable;		/* processes skipped for permission or damage */
 	size_t vanished;		/* processes that ended (or were reused) mid-scan */
+	size_t ns_unreadable;		/* in no container, PID namespace not readable */
 	int meta_denied;		/* runtime lookups refused with -EACCES/-EPERM */
 	long ticks_per_sec;		/* USER_HZ of stat's start time */
 };

@@ -232,9 +232,11 @@ static void json_argv(struct outbuf *b, const struct snap_proc *p)
 	outbuf_putc(b, ']');
 }
 
-/* The keys `lookout ps --json` and `lookout inspect --json` share. */
+/* The keys `lookout ps --json` and `lookout inspect --json` share; inspect's "processes"
+ * is the list itself, so there the count is "process_count". */
 static void json_container_keys(struct outbuf *b, bool *first, const struct snapshot *s,
-				const struct snap_container *c, const struct snap_clock *clk)
+				const struct snap_container *c, const struct snap_clock *clk,
+				const char *count_key)
 {
 	const struct snap_proc *init = &s->procs[c->init];
 	__u64 start = snapshot_start_ns(s, init);
@@ -251,7 +253,7 @@ static void json_container_keys(struct outbuf *b, bool *first, const struct snap
 	if (c->meta.k8s_namespace[0])
 		json_str(b, first, "namespace", c->meta.k8s_namespace);
 	json_u64(b, first, "init_pid", init->pid);
-	json_u64(b, first, "processes", c->nprocs);
+	json_u64(b, first, count_key, c->nprocs);
 	json_u64(b, first, "entered", c->nentered);
 	format_started(buf, sizeof(buf), clk, start);
 	json_str(b, first, "started", buf);
@@ -313,7 +315,7 @@ void snapshot_write_ps_json(struct outbuf *b, const struct snapshot *s,
 		bool first = true;
 
 		outbuf_puts(b, i ? ",\n{" : "\n{");
-		json_container_keys(b, &first, s, &s->ctrs[i], clk);
+		json_container_keys(b, &first, s, &s->ctrs[i], clk, "processes");
 		outbuf_putc(b, '}');
 	}
 	outbuf_puts(b, s->nctrs ? "\n]\n" : "]\n");
@@ -446,7 +448,7 @@ void snapshot_write_inspect_json(struct outbuf *b, const struct snapshot *s,
 	int n, i;
 
 	outbuf_putc(b, '{');
-	json_container_keys(b, &first, s, c, clk);
+	json_container_keys(b, &first, s, c, clk, "process_count");
 
 	json_key(b, &first, "namespaces");
 	outbuf_putc(b, '{');
@@ -536,6 +538,10 @@ void snapshot_report_skipped(const struct snapshot *s, const char *who)
 		fprintf(stderr, "%s: %zu process%s could not be read%s\n", who, s->unreadable,
 			s->unreadable == 1 ? "" : "es",
 			geteuid() ? " (run as root to see every container)" : "");
+	if (s->ns_unreadable)
+		fprintf(stderr, "%s: the PID namespace of %zu process%s could not be read: "
+			"sandboxes among them are not shown%s\n", who, s->ns_unreadable,
+			s->ns_unreadable == 1 ? "" : "es", geteuid() ? " (run as root)" : "");
 	if (s->meta_denied)
 		fprintf(stderr, "%s: the runtimes' state of %d container%s could not be read "
 			"(permission denied): names and images unknown\n", who, s->meta_denied,
