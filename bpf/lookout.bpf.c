@@ -970,8 +970,9 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 
 		bpf_map_update_elem(&killers, &tk, &k, BPF_ANY);
 	}
-	crossing = by_syscall && !(e->sender.flags & LK_PF_RUNTIME) &&
-		   !same_container(&skey, &tkey);
+	/* Sent from outside the target's container (the runtime included): a
+	 * flood inside a container must not be able to crowd it out. */
+	crossing = by_syscall && !same_container(&skey, &tkey);
 	emit(e, off, crossing || is_self(target));
 	return 0;
 }
