@@ -732,12 +732,30 @@ int BPF_PROG(handle_cgroup_mkdir, struct cgroup *cg, const char *path)
 SEC("tp_btf/cgroup_rmdir")
 int BPF_PROG(handle_cgroup_rmdir, struct cgroup *cg, const char *path)
 {
+	struct lk_ckey mk = {};
+	struct lk_cgroup_event *e;
+	__u32 *verdict;
 	__u64 cgid;
 
 	if (!in_tracked_hierarchy(cg))
 		return 0;
 	cgid = BPF_CORE_READ(cg, kn, id);
+	verdict = bpf_map_lookup_elem(&cgroups, &cgid);
+	if (!verdict)
+		return 0;		/* a host cgroup: nothing to forget */
 	bpf_map_delete_elem(&cgroups, &cgid);
+	/* An empty cgroup is the only kind that can go: its count is settled. */
+	mk.id = cgid;
+	mk.kind = LK_CK_CGROUP;
+	bpf_map_delete_elem(&members, &mk);
+	e = scratch_get();
+	if (!e)
+		return 0;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->hdr.type = LK_EV_CGROUP_RMDIR;
+	e->hdr.time_ns = bpf_ktime_get_boot_ns();
+	e->cgroup_id = cgid;
+	emit(e, sizeof(*e), true);
 	return 0;
 }
 
@@ -813,8 +831,11 @@ forget:
 	if (entry) {
 		if (e && e->proc.ns_pid == 1 && e->proc.pidns != host_pidns) {
 			__u32 pidns = e->proc.pidns;
+			struct lk_ckey sk = { .id = pidns, .kind = LK_CK_PIDNS };
 
+			/* The namespace ends with its init; its inode may be reused. */
 			bpf_map_delete_elem(&pidns_owner, &pidns);
+			bpf_map_delete_elem(&members, &sk);
 		}
 		key.kind = LK_CK_HOST;
 		track_set(&pk, entry, &key);

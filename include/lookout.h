@@ -30,6 +30,7 @@ enum lk_event_type {
 	LK_EV_SIGNAL,
 	LK_EV_OOM,
 	LK_EV_CGROUP_MKDIR,	/* a cgroup appeared: userspace must classify it */
+	LK_EV_CGROUP_RMDIR,	/* a container cgroup went away */
 };
 
 /* How a process relates to containers, as the kernel decided it. */

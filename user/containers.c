@@ -151,22 +151,45 @@ struct container *containers_add_cgroup(struct containers *cs, __u64 cgid, const
 	}
 	e->cgid = cgid;
 	e->c = c;
+	c->nr_cgroups++;
 	b = hash_u64(cgid) % CG_BUCKETS;
 	e->next = cs->by_cgroup[b];
 	cs->by_cgroup[b] = e;
 	return c;
 }
 
+void containers_remove(struct containers *cs, struct container *c)
+{
+	struct container **pp = &cs->by_id[hash_str(c->id) % ID_BUCKETS];
+
+	for (; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			free(c);
+			return;
+		}
+	}
+}
+
 void containers_remove_cgroup(struct containers *cs, __u64 cgid)
 {
 	struct cgroup_entry **pp = &cs->by_cgroup[hash_u64(cgid) % CG_BUCKETS], *e;
+	struct container *c;
 
 	for (; (e = *pp); pp = &e->next) {
-		if (e->cgid == cgid) {
-			*pp = e->next;
-			free(e);
-			return;
-		}
+		if (e->cgid != cgid)
+			continue;
+		*pp = e->next;
+		c = e->c;
+		free(e);
+		if (c->nr_cgroups)
+			c->nr_cgroups--;
+		if (c->cgroup_id == cgid)
+			c->cgroup_id = 0;
+		/* A cgroup is removed only when empty, after its exits. */
+		if (!c->nr_cgroups)
+			containers_remove(cs, c);
+		return;
 	}
 }
 

@@ -26,6 +26,7 @@ struct container {
 	__u64 meta_retry_ns;		/* boot-time ns of the next lookup */
 	char cgroup_path[512];
 	__u64 cgroup_id;
+	unsigned int nr_cgroups;	/* cgroups mapped to it; it is freed with the last */
 	bool started;			/* container_start written, no container_exit since */
 	bool existing;			/* running before lookout started */
 	__u32 init_pid;
@@ -41,7 +42,10 @@ void containers_free(struct containers *cs);
 /* A cgroup of the tracked hierarchy was seen (at start or created later): returns the
  * container it belongs to, or NULL when it is a host cgroup. */
 struct container *containers_add_cgroup(struct containers *cs, __u64 cgid, const char *path);
+/* The cgroup went away; the container is freed with its last cgroup. */
 void containers_remove_cgroup(struct containers *cs, __u64 cgid);
+/* Forget a container (a sandbox whose namespace ended). */
+void containers_remove(struct containers *cs, struct container *c);
 
 /* The container of a kernel membership key, or NULL for the host. Sandboxes
  * (LK_CK_PIDNS) are created on first sight. */

@@ -96,6 +96,7 @@ static size_t min_size(__u32 type)
 	case LK_EV_OOM:
 		return sizeof(struct lk_oom_event);
 	case LK_EV_CGROUP_MKDIR:
+	case LK_EV_CGROUP_RMDIR:
 		return sizeof(struct lk_cgroup_event);
 	}
 	return 0;
@@ -496,6 +497,9 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 		r.type = REPORT_CONTAINER_EXIT;
 		r.proc.c->started = false;
 		write_report(pl, &r);
+		/* A sandbox is its PID namespace, which ends with its init. */
+		if (r.proc.c->match.runtime == RUNTIME_SANDBOX)
+			containers_remove(pl->cs, r.proc.c);
 	}
 forget:
 	proc_exited(pl, &r.proc);
@@ -572,6 +576,9 @@ static void handle(struct pipeline *pl, const void *data, size_t size)
 		break;
 	case LK_EV_CGROUP_MKDIR:
 		handle_cgroup(pl, data, h->size);
+		break;
+	case LK_EV_CGROUP_RMDIR:
+		containers_remove_cgroup(pl->cs, ((const struct lk_cgroup_event *)data)->cgroup_id);
 		break;
 	}
 }

@@ -71,20 +71,15 @@ static struct json_object *parse_strict(const char *buf, size_t len)
 	return obj;
 }
 
-int runtime_read_json(const char *root, const char *relpath, size_t max, json_type type,
-		      struct json_object **out)
+int runtime_parse_json(const char *buf, size_t len, size_t max, json_type type,
+		       struct json_object **out)
 {
 	struct json_object *obj;
-	char *buf;
-	size_t len;
-	int err;
 
 	*out = NULL;
-	err = safe_read_file_in_root(root, relpath, &buf, &len, max);
-	if (err)
-		return err;
-	obj = parse_strict(buf, len);
-	free(buf);
+	if (len > max)
+		return -EFBIG;
+	obj = buf ? parse_strict(buf, len) : NULL;
 	if (!obj)
 		return -EINVAL;
 	if (!json_object_is_type(obj, type)) {
@@ -93,6 +88,22 @@ int runtime_read_json(const char *root, const char *relpath, size_t max, json_ty
 	}
 	*out = obj;
 	return 0;
+}
+
+int runtime_read_json(const char *root, const char *relpath, size_t max, json_type type,
+		      struct json_object **out)
+{
+	char *buf;
+	size_t len;
+	int err;
+
+	*out = NULL;
+	err = safe_read_file_in_root(root, relpath, &buf, &len, max);
+	if (err)
+		return err;
+	err = runtime_parse_json(buf, len, max, type, out);
+	free(buf);
+	return err;
 }
 
 int runtime_json_str(struct json_object *obj, const char *key, char *dst, size_t dstlen)

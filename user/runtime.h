@@ -66,6 +66,17 @@ int runtime_podman_lookup(const char *root, const char *id, struct container_met
 int runtime_containerd_lookup(const char *root, const char *ns, const char *id,
 			      struct container_meta *m);
 
+/*
+ * The readers above on the content of a state file already in memory (len bytes, no
+ * terminator needed), with the same checks and results minus the file access: for tests
+ * and fuzzing. podman: containers.json, and images.json or NULL when there is none.
+ */
+int runtime_docker_parse(const char *json, size_t len, const char *id, struct container_meta *m);
+int runtime_podman_parse(const char *containers, size_t containers_len, const char *images,
+			 size_t images_len, const char *id, struct container_meta *m);
+int runtime_containerd_parse(const char *json, size_t len, const char *id,
+			     struct container_meta *m);
+
 /* Is there a running containerd task (a bundle config.json) for ns/id? Same search. */
 bool runtime_containerd_exists(const char *root, const char *ns, const char *id);
 
@@ -93,6 +104,10 @@ bool runtime_name_valid(const char *s, size_t max);
  */
 int runtime_read_json(const char *root, const char *relpath, size_t max, json_type type,
 		      struct json_object **out);
+
+/* The same on text already in memory (len bytes, no terminator needed): -EFBIG past max. */
+int runtime_parse_json(const char *buf, size_t len, size_t max, json_type type,
+		       struct json_object **out);
 
 /*
  * obj[key] into dst: 0 when it is a string (copied, or "" if too long or holding a NUL),

@@ -143,6 +143,20 @@ static int containerd_parse(struct json_object *cfg, const char *id, struct cont
 	return 0;
 }
 
+/* containerd_parse, then drop cfg; *m is all "" on failure. */
+static int containerd_finish(struct json_object *cfg, const char *id, struct container_meta *m)
+{
+	int err = containerd_parse(cfg, id, m);
+
+	json_object_put(cfg);
+	if (err) {
+		memset(m, 0, sizeof(*m));
+		return err;
+	}
+	m->runtime = RUNTIME_CONTAINERD;
+	return 0;
+}
+
 int runtime_containerd_lookup(const char *root, const char *ns, const char *id,
 			      struct container_meta *m)
 {
@@ -159,14 +173,24 @@ int runtime_containerd_lookup(const char *root, const char *ns, const char *id,
 	err = runtime_read_json(root, rel, RUNTIME_FILE_MAX, json_type_object, &cfg);
 	if (err)
 		return err;
-	err = containerd_parse(cfg, id, m);
-	json_object_put(cfg);
-	if (err) {
-		memset(m, 0, sizeof(*m));
+	return containerd_finish(cfg, id, m);
+}
+
+int runtime_containerd_parse(const char *json, size_t len, const char *id,
+			     struct container_meta *m)
+{
+	struct json_object *cfg;
+	int err;
+
+	if (!m)
+		return -EINVAL;
+	memset(m, 0, sizeof(*m));
+	if (!runtime_name_valid(id, CTR_NAME_MAX))
+		return -EINVAL;
+	err = runtime_parse_json(json, len, RUNTIME_FILE_MAX, json_type_object, &cfg);
+	if (err)
 		return err;
-	}
-	m->runtime = RUNTIME_CONTAINERD;
-	return 0;
+	return containerd_finish(cfg, id, m);
 }
 
 bool runtime_containerd_exists(const char *root, const char *ns, const char *id)

@@ -68,6 +68,20 @@ static int docker_parse(struct json_object *cfg, const char *id, struct containe
 	return docker_k8s_labels(labels, m);
 }
 
+/* docker_parse, then drop cfg; *m is all "" on failure. */
+static int docker_finish(struct json_object *cfg, const char *id, struct container_meta *m)
+{
+	int err = docker_parse(cfg, id, m);
+
+	json_object_put(cfg);
+	if (err) {
+		memset(m, 0, sizeof(*m));
+		return err;
+	}
+	m->runtime = RUNTIME_DOCKER;
+	return 0;
+}
+
 int runtime_docker_lookup(const char *root, const char *id, struct container_meta *m)
 {
 	struct json_object *cfg;
@@ -83,12 +97,21 @@ int runtime_docker_lookup(const char *root, const char *id, struct container_met
 	err = runtime_read_json(root, rel, RUNTIME_FILE_MAX, json_type_object, &cfg);
 	if (err)
 		return err;
-	err = docker_parse(cfg, id, m);
-	json_object_put(cfg);
-	if (err) {
-		memset(m, 0, sizeof(*m));
+	return docker_finish(cfg, id, m);
+}
+
+int runtime_docker_parse(const char *json, size_t len, const char *id, struct container_meta *m)
+{
+	struct json_object *cfg;
+	int err;
+
+	if (!m)
+		return -EINVAL;
+	memset(m, 0, sizeof(*m));
+	if (!runtime_name_valid(id, RUNTIME_ID_MAX))
+		return -EINVAL;
+	err = runtime_parse_json(json, len, RUNTIME_FILE_MAX, json_type_object, &cfg);
+	if (err)
 		return err;
-	}
-	m->runtime = RUNTIME_DOCKER;
-	return 0;
+	return docker_finish(cfg, id, m);
 }

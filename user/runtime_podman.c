@@ -63,16 +63,38 @@ static int storage_find(struct json_object *arr, const char *id, struct json_obj
 	return *found ? 0 : -ENOENT;
 }
 
+/* Where images.json comes from: a storage driver's file under root, or text in memory. */
+struct images_src {
+	const char *root;
+	const char *driver;	/* NULL: buf */
+	const char *buf;	/* NULL with driver NULL: there is no images.json */
+	size_t len;
+};
+
+static int images_load(const struct images_src *src, struct json_object **images)
+{
+	char rel[128];
+
+	*images = NULL;
+	if (src->driver) {
+		snprintf(rel, sizeof(rel), STORAGE_DIR "/%s-images/images.json", src->driver);
+		return runtime_read_json(src->root, rel, RUNTIME_BIG_FILE_MAX, json_type_array,
+					 images);
+	}
+	if (!src->buf)
+		return -ENOENT;
+	return runtime_parse_json(src->buf, src->len, RUNTIME_BIG_FILE_MAX, json_type_array,
+				  images);
+}
+
 /* The first name images.json gives image_id; "" if it cannot tell. */
-static void image_name_from_images(const char *root, const char *driver, const char *image_id,
+static void image_name_from_images(const struct images_src *src, const char *image_id,
 				   char *dst, size_t dstlen)
 {
 	struct json_object *images, *img;
-	char rel[128];
 
 	dst[0] = '\0';
-	snprintf(rel, sizeof(rel), STORAGE_DIR "/%s-images/images.json", driver);
-	if (runtime_read_json(root, rel, RUNTIME_BIG_FILE_MAX, json_type_array, &images))
+	if (images_load(src, &images))
 		return;
 	if (storage_find(images, image_id, &img) == 0 && first_string(img, "names", dst, dstlen))
 		dst[0] = '\0';
@@ -98,7 +120,7 @@ static void image_name_from_metadata(struct json_object *ctr, char *dst, size_t 
  * images.json can lag behind (an image removed with --force, a retag): it only improves
  * on the image id, so its absence or damage is not the container's.
  */
-static int podman_parse(const char *root, const char *driver, struct json_object *ctr,
+static int podman_parse(const struct images_src *src, struct json_object *ctr,
 			struct container_meta *m)
 {
 	char image_id[RUNTIME_ID_MAX + 2];
@@ -112,7 +134,7 @@ static int podman_parse(const char *root, const char *driver, struct json_object
 	if (!image_id[0])
 		return 0;
 	if (runtime_name_valid(image_id, RUNTIME_ID_MAX))
-		image_name_from_images(root, driver, image_id, m->image, sizeof(m->image));
+		image_name_from_images(src, image_id, m->image, sizeof(m->image));
 	if (!m->image[0])
 		image_name_from_metadata(ctr, m->image, sizeof(m->image));
 	if (!m->image[0] && strlen(image_id) < sizeof(m->image))
@@ -120,10 +142,25 @@ static int podman_parse(const char *root, const char *driver, struct json_object
 	return 0;
 }
 
+/* The container id in containers.json (ctrs, dropped here), its image from src. */
+static int podman_from_containers(struct json_object *ctrs, const struct images_src *src,
+				  const char *id, struct container_meta *m)
+{
+	struct json_object *ctr;
+	int err;
+
+	err = storage_find(ctrs, id, &ctr);
+	if (!err)
+		err = podman_parse(src, ctr, m);
+	json_object_put(ctrs);
+	return err;
+}
+
 static int podman_lookup_driver(const char *root, const char *driver, const char *id,
 				struct container_meta *m)
 {
-	struct json_object *ctrs, *ctr;
+	struct images_src src = { .root = root, .driver = driver };
+	struct json_object *ctrs;
 	char rel[128];
 	int err;
 
@@ -131,11 +168,7 @@ static int podman_lookup_driver(const char *root, const char *driver, const char
 	err = runtime_read_json(root, rel, RUNTIME_BIG_FILE_MAX, json_type_array, &ctrs);
 	if (err)
 		return err;
-	err = storage_find(ctrs, id, &ctr);
-	if (!err)
-		err = podman_parse(root, driver, ctr, m);
-	json_object_put(ctrs);
-	return err;
+	return podman_from_containers(ctrs, &src, id, m);
 }
 
 int runtime_podman_lookup(const char *root, const char *id, struct container_meta *m)
@@ -150,6 +183,30 @@ int runtime_podman_lookup(const char *root, const char *id, struct container_met
 		return -EINVAL;
 	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]) && err == -ENOENT; i++)
 		err = podman_lookup_driver(root, drivers[i], id, m);
+	if (err) {
+		memset(m, 0, sizeof(*m));
+		return err;
+	}
+	m->runtime = RUNTIME_PODMAN;
+	return 0;
+}
+
+int runtime_podman_parse(const char *containers, size_t containers_len, const char *images,
+			 size_t images_len, const char *id, struct container_meta *m)
+{
+	struct images_src src = { .buf = images, .len = images_len };
+	struct json_object *ctrs;
+	int err;
+
+	if (!m)
+		return -EINVAL;
+	memset(m, 0, sizeof(*m));
+	if (!runtime_name_valid(id, RUNTIME_ID_MAX))
+		return -EINVAL;
+	err = runtime_parse_json(containers, containers_len, RUNTIME_BIG_FILE_MAX,
+				 json_type_array, &ctrs);
+	if (!err)
+		err = podman_from_containers(ctrs, &src, id, m);
 	if (err) {
 		memset(m, 0, sizeof(*m));
 		return err;

@@ -312,6 +312,11 @@ static int read_cgroup(const struct snapshot *s, struct snap_proc *p)
 	return 0;
 }
 
+static bool ns_unknown(int err)
+{
+	return err == -EACCES || err == -EPERM || err == -ENOENT;
+}
+
 static int read_process(const struct snapshot *s, __u32 pid, struct snap_proc *p)
 {
 	char path[512], *text = NULL;
@@ -338,17 +343,14 @@ static int read_process(const struct snapshot *s, __u32 pid, struct snap_proc *p
 	/*
 	 * Namespace links need ptrace access, which stat, status and cgroup do not: without
 	 * it the inode stays 0 (unknown) and the cgroup still decides. A zombie keeps its PID
-	 * namespace but has dropped its mount namespace.
+	 * namespace but has dropped its mount namespace (-ENOENT). A process that ended is
+	 * caught by the last stat read below.
 	 */
 	err = read_ns(s, pid, "pid", &p->pidns);
-	if (err == -EACCES || err == -EPERM)
-		err = 0;
-	if (err)
+	if (err && !ns_unknown(err))
 		return err;
 	err = read_ns(s, pid, "mnt", &p->mntns);
-	if (err == -EACCES || err == -EPERM || (err == -ENOENT && p->state == 'Z'))
-		err = 0;
-	if (err)
+	if (err && !ns_unknown(err))
 		return err;
 	err = read_cgroup(s, p);
 	if (err)

@@ -109,7 +109,8 @@ __u64 snapshot_ns_inode(const struct snapshot *s, __u32 pid, const char *name);
 
 /* The namespaces `lookout inspect` shows, in this order, and whether the host shares them. */
 #define SNAP_NS_COUNT 7
-extern const char *const snapshot_ns_names[SNAP_NS_COUNT];	/* pid mnt net uts ipc user cgroup */
+/* pid mnt net uts ipc user cgroup */
+extern const char *const snapshot_ns_names[SNAP_NS_COUNT];
 
 struct snap_namespaces {
 	__u64 ctr[SNAP_NS_COUNT];	/* the init's; 0 unreadable */

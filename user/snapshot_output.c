@@ -419,12 +419,15 @@ void snapshot_write_inspect_text(struct outbuf *b, const struct snapshot *s,
 	outbuf_puts(b, "\nnamespaces\n");
 	for (i = 0; i < SNAP_NS_COUNT; i++) {
 		outbuf_printf(b, "  %-8s", snapshot_ns_names[i]);
+		const char *how = !ns->host[i] ? "" : ns_shared(ns, i) ? "shared with the host" :
+					  "own";
+
 		if (!ns->ctr[i])
 			outbuf_puts(b, "unreadable\n");
+		else if (!how[0])
+			outbuf_printf(b, "%llu\n", (unsigned long long)ns->ctr[i]);
 		else
-			outbuf_printf(b, "%-12llu%s\n", (unsigned long long)ns->ctr[i],
-				      !ns->host[i] ? "" : ns_shared(ns, i) ? "shared with the host" :
-				      "own");
+			outbuf_printf(b, "%-12llu%s\n", (unsigned long long)ns->ctr[i], how);
 	}
 
 	outbuf_puts(b, "\nprocesses\n");
