@@ -8,6 +8,7 @@
  * every hook, and only then seed cgroups and processes, so nothing created
  * during start-up can slip between seeding and attaching.
  */
+#define _GNU_SOURCE /* O_PATH */
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -20,6 +21,8 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "containers.h"
@@ -290,9 +293,32 @@ static __u32 kernel_dev(dev_t dev)
 	return (__u32)((major(dev) << 20) | minor(dev));
 }
 
-static int add_runtime_exe(struct loader *ld, const char *path)
+/*
+ * stat() a host path. With a host root (lookout in a container, seeing the host
+ * through /proc/1/root) symlinks must resolve inside that root, not ours:
+ * openat2 with RESOLVE_IN_ROOT does that.
+ */
+static int host_stat(const char *host_root, const char *path, struct stat *st)
 {
-	char real[PATH_MAX];
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	int root, fd, err = 0;
+
+	if (!host_root || !*host_root)
+		return stat(path, st) ? -errno : 0;
+	root = open(host_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return -errno;
+	fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+	if (fd < 0 || fstat(fd, st))
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	close(root);
+	return err;
+}
+
+static int add_runtime_exe(struct loader *ld, const char *host_root, const char *path)
+{
 	struct {
 		__u64 ino;
 		__u32 dev;
@@ -300,9 +326,13 @@ static int add_runtime_exe(struct loader *ld, const char *path)
 	} key = {};
 	struct stat st;
 	__u8 one = 1;
+	int err;
 
-	if (!realpath(path, real) || stat(real, &st) || !S_ISREG(st.st_mode))
-		return -errno ? -errno : -EINVAL;
+	err = host_stat(host_root, path, &st);
+	if (err)
+		return err;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
 	key.ino = st.st_ino;
 	key.dev = kernel_dev(st.st_dev);
 	if (bpf_map_update_elem(bpf_map__fd(ld->skel->maps.runtime_exes), &key, &one, BPF_ANY))
@@ -320,11 +350,13 @@ static int fill_runtime_exes(struct loader *ld, const struct loader_opts *opts)
 	for (i = 0; i < sizeof(runtime_names) / sizeof(runtime_names[0]); i++) {
 		for (j = 0; j < sizeof(runtime_dirs) / sizeof(runtime_dirs[0]); j++) {
 			snprintf(path, sizeof(path), "%s/%s", runtime_dirs[j], runtime_names[i]);
-			add_runtime_exe(ld, path);	/* most are absent on a given host */
+			/* most are absent on a given host */
+			add_runtime_exe(ld, opts->host_root, path);
 		}
 	}
 	for (i = 0; i < opts->nr_runtime_exes; i++) {
-		err = add_runtime_exe(ld, opts->runtime_exes[i]);
+		/* Given on our command line: a path as we see it. */
+		err = add_runtime_exe(ld, NULL, opts->runtime_exes[i]);
 		if (err) {
 			fprintf(stderr, "lookout: --runtime-exe %s: %s: give the path of an "
 					"existing executable\n", opts->runtime_exes[i],

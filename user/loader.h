@@ -19,6 +19,7 @@ struct loader_opts {
 	bool all;
 	bool verbose;
 	const char *btf_path;		/* NULL: the running kernel's */
+	const char *host_root;		/* "" on the host; /proc/1/root from a container */
 	const char *runtime_exes[LOADER_MAX_RUNTIME_EXES];	/* extra runtime executables */
 	unsigned int nr_runtime_exes;
 	__u64 signal_mask;		/* --signal, bit sig-1; 0 = all */

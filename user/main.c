@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "commands.h"
@@ -72,6 +73,17 @@ static int fill_host(struct report_host *h, __u32 host_pidns)
 	h->boot_to_real_ns = (__s64)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
 	h->host_pidns = host_pidns;
 	return 0;
+}
+
+/* In a container that shares the host's PIDs, the host's files are under
+ * /proc/1/root; on the host that is our own root. */
+static const char *default_host_root(void)
+{
+	struct stat ours, host;
+
+	if (stat("/", &ours) || stat("/proc/1/root", &host))
+		return "";
+	return ours.st_dev == host.st_dev && ours.st_ino == host.st_ino ? "" : "/proc/1/root";
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -159,6 +171,8 @@ int main(int argc, char **argv)
 	err = options_parse(argc, argv, &o);
 	if (err)
 		return err > 0 ? 0 : 2;
+	if (!o.loader.host_root)
+		o.loader.host_root = default_host_root();
 	o.loader.signal_mask = o.filter.signals;
 	o.loader.kernel_signals = !o.filter.origins || (o.filter.origins & (1u << ORIGIN_KERNEL));
 	err = loader_check_environment(&o.loader);
@@ -176,7 +190,7 @@ int main(int argc, char **argv)
 	if (loader_open_and_load(&ld, &o.loader) || loader_fill_maps(&ld, &o.loader))
 		goto fail;
 	fill_host(&host, ld.host_pidns);
-	cs = containers_new("");
+	cs = containers_new(o.loader.host_root);
 	if (!cs)
 		goto nomem;
 	popts.json = o.json;

@@ -43,6 +43,7 @@ enum {
 	OPT_EVENT,
 	OPT_SIGNAL,
 	OPT_ORIGIN,
+	OPT_HOST_ROOT,
 };
 
 static const struct argp_option option_table[] = {
@@ -69,6 +70,9 @@ static const struct argp_option option_table[] = {
 	{ "alerts-buffer", OPT_ALERTS_BUFFER, "SIZE", 0,
 	  "Ring buffer for kills that cross a container boundary (default 1M)", 0 },
 	{ "btf", OPT_BTF, "FILE", 0, "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
+	{ "host-root", OPT_HOST_ROOT, "DIR", 0,
+	  "Where the host's filesystem is (runtime state and executables); default / on "
+	  "the host, /proc/1/root when lookout runs in a container with the host's PIDs", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{ 0 },
 };
@@ -127,6 +131,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return EINVAL;
 		}
 		o->audit_log = arg;
+		break;
+	case OPT_HOST_ROOT:
+		if (arg[0] != '/') {
+			argp_error(state, "--host-root needs an absolute directory, like /proc/1/root");
+			return EINVAL;
+		}
+		o->loader.host_root = strcmp(arg, "/") ? arg : "";
 		break;
 	case OPT_BTF:
 		o->loader.btf_path = arg;
