@@ -69,15 +69,26 @@ void outbuf_puts(struct outbuf *b, const char *s)
 void outbuf_printf(struct outbuf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || outbuf_reserve(b, (size_t)n))
+	/* Format once into the room there is; only a long result formats twice. */
+	if (outbuf_reserve(b, 64))
 		return;
+	room = b->cap - b->len;
 	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	n = vsnprintf(b->data + b->len, room, fmt, ap);
 	va_end(ap);
+	if (n < 0) {
+		b->data[b->len] = '\0';
+		return;
+	}
+	if ((size_t)n >= room) {
+		if (outbuf_reserve(b, (size_t)n))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }

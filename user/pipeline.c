@@ -41,7 +41,7 @@ struct queued {
 	__u64 time_ns;
 	size_t seq;
 	size_t size;
-	void *data;
+	size_t off;		/* in the arena */
 };
 
 struct pipeline {
@@ -52,8 +52,12 @@ struct pipeline {
 	struct outbuf audit;
 	bool header_written;
 
+	/* One poll round's records, copied into one arena (no allocation per
+	 * record once it has grown) and indexed for sorting. */
 	struct queued *queue;
 	size_t queued, queue_cap, seq;
+	char *arena;
+	size_t arena_len, arena_cap;
 
 	struct proc_entry *procs[PROC_BUCKETS];
 	size_t nr_procs;
@@ -616,8 +620,7 @@ void pipeline_free(struct pipeline *pl)
 	}
 	for (i = 0; i < RECENT_SIGNALS; i++)
 		free(pl->recent[i]);
-	for (i = 0; i < pl->queued; i++)
-		free(pl->queue[i].data);
+	free(pl->arena);
 	free(pl->queue);
 	free(pl->self_signal);
 	outbuf_free(&pl->out);
@@ -642,11 +645,22 @@ int pipeline_queue(struct pipeline *pl, const void *data, size_t size)
 		pl->queue = q;
 		pl->queue_cap = cap;
 	}
+	if (pl->arena_len + size + 8 > pl->arena_cap) {
+		size_t cap = pl->arena_cap ? pl->arena_cap : 1 << 16;
+		char *a;
+
+		while (cap < pl->arena_len + size + 8)
+			cap *= 2;
+		a = realloc(pl->arena, cap);
+		if (!a)
+			return -ENOMEM;
+		pl->arena = a;
+		pl->arena_cap = cap;
+	}
 	q = &pl->queue[pl->queued];
-	q->data = malloc(size);
-	if (!q->data)
-		return -ENOMEM;
-	memcpy(q->data, data, size);
+	q->off = pl->arena_len;
+	memcpy(pl->arena + q->off, data, size);
+	pl->arena_len += (size + 7) & ~(size_t)7;	/* keep every record 8-aligned */
 	q->size = size;
 	q->time_ns = ((const struct lk_hdr *)data)->time_ns;
 	q->seq = pl->seq++;
@@ -669,12 +683,10 @@ void pipeline_drain(struct pipeline *pl)
 
 	if (pl->queued > 1)
 		qsort(pl->queue, pl->queued, sizeof(*pl->queue), queued_cmp);
-	for (i = 0; i < pl->queued; i++) {
-		handle(pl, pl->queue[i].data, pl->queue[i].size);
-		free(pl->queue[i].data);
-		pl->queue[i].data = NULL;
-	}
+	for (i = 0; i < pl->queued; i++)
+		handle(pl, pl->arena + pl->queue[i].off, pl->queue[i].size);
 	pl->queued = 0;
+	pl->arena_len = 0;
 	flush(pl);
 }
 
