@@ -432,27 +432,40 @@ static __always_inline void read_proc(struct task_struct *task, struct lk_proc *
  * The path of `file` as `task` sees it, built from dentries and mounts because
  * bpf_d_path() is refused in tp_btf programs. Walks at most LK_PATH_DEPTH hops
  * and stops at the task's root, so a container process's exe reads /bin/sleep.
- * The path is written back to front and ends at walk->path[LK_PATH_MAX]; returns
- * where it starts (LK_PATH_MAX when nothing was written). *truncated is set when
- * the walk ran out of hops or room before reaching a root.
+ * The path is written back to front into this CPU's walk_map entry and ends at
+ * path[LK_PATH_MAX]. Returns where it starts (LK_PATH_MAX when nothing was
+ * written), with PATH_TRUNCATED set when the walk ran out of hops or room
+ * before reaching a root.
+ *
+ * A global function, verified once on its own rather than at every call site
+ * (that alone took a second of load time). Its arguments are addresses the
+ * caller read with BPF_CORE_READ (the verifier passes only scalars to a global
+ * function) and are only ever read through it here: the file, and the task's
+ * root (dentry and mount) where the walk stops.
  */
-static __noinline __u32 file_path(struct file *file, struct task_struct *task,
-				  struct path_walk *walk, bool *truncated)
+#define PATH_TRUNCATED (1u << 16)
+
+__noinline int file_path(__u64 file_addr, __u64 root_dentry_addr, __u64 root_mnt_addr)
 {
+	struct file *file = (struct file *)file_addr;
+	struct dentry *root_dentry = (struct dentry *)root_dentry_addr;
+	struct vfsmount *root_mnt = (struct vfsmount *)root_mnt_addr;
 	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
 	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
 	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
-	struct dentry *root_dentry = BPF_CORE_READ(task, fs, root.dentry);
-	struct vfsmount *root_mnt = BPF_CORE_READ(task, fs, root.mnt);
-	__u32 pos = LK_PATH_MAX, n;
+	__u32 pos = LK_PATH_MAX, n, zero = 0;
+	struct path_walk *walk;
+	bool truncated = true;
 	int i;
 
-	*truncated = true;
+	walk = bpf_map_lookup_elem(&walk_map, &zero);
+	if (!walk)
+		return LK_PATH_MAX | PATH_TRUNCATED;
 	for (i = 0; i < LK_PATH_DEPTH; i++) {
 		struct dentry *mnt_root, *parent;
 
 		if (dentry == root_dentry && vfsmnt == root_mnt) {
-			*truncated = false;
+			truncated = false;
 			break;
 		}
 		mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
@@ -460,7 +473,7 @@ static __noinline __u32 file_path(struct file *file, struct task_struct *task,
 			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
 			if (up == mnt) {
-				*truncated = false;
+				truncated = false;
 				break;
 			}
 			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
@@ -470,7 +483,7 @@ static __noinline __u32 file_path(struct file *file, struct task_struct *task,
 		}
 		parent = BPF_CORE_READ(dentry, d_parent);
 		if (parent == dentry) {
-			*truncated = false;
+			truncated = false;
 			break;
 		}
 		n = BPF_CORE_READ(dentry, d_name.len);
@@ -486,11 +499,11 @@ static __noinline __u32 file_path(struct file *file, struct task_struct *task,
 			break;
 		dentry = parent;
 	}
-	if (pos == LK_PATH_MAX && !*truncated) {
+	if (pos == LK_PATH_MAX && !truncated) {
 		pos = LK_PATH_MAX - 1;
 		walk->path[pos] = '/';
 	}
-	return pos;
+	return pos | (truncated ? PATH_TRUNCATED : 0);
 }
 
 /* Append `n` bytes from kernel memory at `src` to the record's tail at *off. */
@@ -519,15 +532,17 @@ static __always_inline void tail_put_file(void *rec, __u32 *off, struct lk_proc 
 {
 	__u32 zero = 0, start;
 	struct path_walk *walk = bpf_map_lookup_elem(&walk_map, &zero);
-	bool truncated = false;
+	int ret;
 
 	if (!walk || !file)
 		return;
 	if (file_is_memfd(file))
 		p->flags |= LK_PF_MEMFD_EXE;
-	start = file_path(file, task, walk, &truncated);
-	if (truncated)
+	ret = file_path((__u64)file, (__u64)BPF_CORE_READ(task, fs, root.dentry),
+			(__u64)BPF_CORE_READ(task, fs, root.mnt));
+	if (ret & PATH_TRUNCATED)
 		p->flags |= LK_PF_EXE_TRUNC;
+	start = ret & ~PATH_TRUNCATED;
 	if (start >= LK_PATH_MAX)
 		return;
 	barrier_var(start);
@@ -883,11 +898,15 @@ static __always_inline bool sent_by_syscall(struct task_struct *cur, int sig, __
 }
 
 /* Parents of the sender, up to the first runtime component or PID 1. */
-static __always_inline void read_ancestry(struct lk_signal_event *e, struct task_struct *task)
+/* A global function (verified once, not inline in the signal handler); the
+ * task arrives as an address read with BPF_CORE_READ. */
+__noinline int read_ancestry(struct lk_signal_event *e, __u64 parent_addr)
 {
-	struct task_struct *t = BPF_CORE_READ(task, group_leader, real_parent);
+	struct task_struct *t = (struct task_struct *)parent_addr;
 	int i;
 
+	if (!e)
+		return 0;
 	for (i = 0; i < LK_ANCESTRY_MAX; i++) {
 		struct lk_ancestor *a = &e->ancestry[i];
 		struct file *exe;
@@ -911,6 +930,7 @@ static __always_inline void read_ancestry(struct lk_signal_event *e, struct task
 			break;
 		t = BPF_CORE_READ(t, real_parent);
 	}
+	return 0;
 }
 
 static __always_inline bool same_container(struct lk_ckey *a, struct lk_ckey *b)
@@ -977,7 +997,7 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	if (task_is_runtime(cur))
 		e->sender.flags |= LK_PF_RUNTIME;
 	if (by_syscall)
-		read_ancestry(e, cur);
+		read_ancestry(e, (__u64)BPF_CORE_READ(cur, group_leader, real_parent));
 
 	/* Remember who sent a queued signal so the target's exit can name them. */
 	if (by_syscall && result == 0) {

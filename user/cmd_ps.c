@@ -34,8 +34,8 @@ static const char ps_doc[] =
 	"                                  the first container's files\n"
 	"  sudo lookout inspect NAME       one container in detail"
 	"\v"
-	"Run as root: other users' processes cannot be read otherwise (lookout says how many "
-	"it skipped).";
+	"Run as root: without it the namespaces of other users' processes and the runtimes' "
+	"state (names, images) cannot be read, and lookout says what it skipped.";
 
 static const struct argp_option ps_options_table[] = {
 	{ "json", 'j', NULL, 0, "Write a JSON array, one object per container", 0 },

@@ -83,9 +83,10 @@ int snapshot_parse_stat(const char *text, size_t len, char *comm, size_t commlen
 	return proc_parse_stat_start(text, len, start_ticks);
 }
 
-/* Parse a run of unsigned decimals separated by blanks; the last, and how many. */
-static int parse_u32_list(const char *p, const char *end, __u32 *first, __u32 *last,
-			  unsigned int *count)
+/* Parse a run of unsigned decimals separated by blanks (positive ones only with
+ * nonzero: PIDs); the first, the last, and how many. */
+static int parse_u32_list(const char *p, const char *end, bool nonzero, __u32 *first,
+			  __u32 *last, unsigned int *count)
 {
 	unsigned int n = 0;
 
@@ -103,7 +104,7 @@ static int parse_u32_list(const char *p, const char *end, __u32 *first, __u32 *l
 			if (v > UINT32_MAX)
 				return -EINVAL;
 		}
-		if (p == start || (p < end && *p != ' ' && *p != '\t'))
+		if (p == start || (p < end && *p != ' ' && *p != '\t') || (nonzero && !v))
 			return -EINVAL;
 		if (!n && first)
 			*first = (__u32)v;
@@ -134,12 +135,12 @@ int snapshot_parse_status(const char *text, size_t len, __u32 *ns_pid, unsigned 
 		__u32 a, b;
 
 		if (n > 4 && !memcmp(line, "Uid:", 4) && !have_uid) {
-			if (parse_u32_list(line + 4, end, &a, &b, &cnt))
+			if (parse_u32_list(line + 4, end, false, &a, &b, &cnt))
 				return -EINVAL;
 			*uid = a;
 			have_uid = true;
 		} else if (n > 6 && !memcmp(line, "NSpid:", 6) && !have_nspid) {
-			if (parse_u32_list(line + 6, end, &a, &b, &cnt))
+			if (parse_u32_list(line + 6, end, true, &a, &b, &cnt))
 				return -EINVAL;
 			*ns_pid = b;
 			*depth = cnt;
@@ -155,9 +156,9 @@ int snapshot_parse_ns_link(const char *text, size_t len, const char *name, __u64
 	size_t nl = strlen(name), i;
 	unsigned long long v = 0;
 
-	/* "pid:[4026531836]" */
+	/* "pid:[4026531836]", exactly as the kernel writes it: no sign, no leading zero */
 	if (len < nl + 4 || memcmp(text, name, nl) || text[nl] != ':' || text[nl + 1] != '[' ||
-	    text[len - 1] != ']')
+	    text[len - 1] != ']' || text[nl + 2] == '0')
 		return -EINVAL;
 	for (i = nl + 2; i < len - 1; i++) {
 		if (text[i] < '0' || text[i] > '9' || v > (UINT64_MAX - 9) / 10)
@@ -306,7 +307,11 @@ static int read_cgroup(const struct snapshot *s, struct snap_proc *p)
 		free(cg);
 		return err;
 	}
-	p->cgroup = cg;
+	/* keep what the path needs, not the worst case, for every process on the host */
+	p->cgroup = realloc(cg, strlen(cg) + 1);
+	if (!p->cgroup)
+		p->cgroup = cg;
+	cg = p->cgroup;
 	if (!cgroup_classify(cg, strlen(cg), &p->match))
 		p->match.runtime = RUNTIME_NONE;
 	return 0;
@@ -423,10 +428,11 @@ static size_t pick_init(const struct snapshot *s, const size_t *idx, size_t n)
 	for (i = 0; i < n; i++)
 		if (s->procs[idx[i]].ns_depth < mind)
 			mind = s->procs[idx[i]].ns_depth;
-	for (i = 0; i < n; i++) {
+	/* depth 1 is the host's namespace, whose PID 1 is the host's init */
+	for (i = 0; i < n && mind > 1; i++) {
 		const struct snap_proc *p = &s->procs[idx[i]];
 
-		if (p->ns_depth != mind || p->ns_pid != 1 || p->pidns == s->host_pidns)
+		if (p->ns_depth != mind || p->ns_pid != 1)
 			continue;
 		if (best == SIZE_MAX || older(p, &s->procs[best]))
 			best = idx[i];

@@ -210,6 +210,22 @@ static void json_u64(struct outbuf *b, bool *first, const char *key, unsigned lo
 	outbuf_printf(b, "%llu", v);
 }
 
+/* an inode or id where 0 means "could not be read" */
+static void put_u64_or_null(struct outbuf *b, unsigned long long v)
+{
+	if (v)
+		outbuf_printf(b, "%llu", v);
+	else
+		outbuf_puts(b, "null");
+}
+
+static void json_u64_or_null(struct outbuf *b, bool *first, const char *key,
+			     unsigned long long v)
+{
+	json_key(b, first, key);
+	put_u64_or_null(b, v);
+}
+
 static void json_argv(struct outbuf *b, const struct snap_proc *p)
 {
 	size_t i = 0;
@@ -260,8 +276,9 @@ static void json_container_keys(struct outbuf *b, bool *first, const struct snap
 	json_u64(b, first, "uptime_seconds", age_ns(clk, start) / NSEC_PER_SEC);
 	snprintf(buf, sizeof(buf), "/proc/%u/root", init->pid);
 	json_str(b, first, "root", buf);
-	json_u64(b, first, "pidns", c->pidns);
-	json_u64(b, first, "mntns", c->mntns);
+	/* 0: the init's namespace links were not readable (not root): null, not a guess */
+	json_u64_or_null(b, first, "pidns", c->pidns);
+	json_u64_or_null(b, first, "mntns", c->mntns);
 	json_str(b, first, "cgroup", c->cgroup);
 }
 
@@ -457,10 +474,7 @@ void snapshot_write_inspect_json(struct outbuf *b, const struct snapshot *s,
 	outbuf_putc(b, '{');
 	for (i = 0; i < SNAP_NS_COUNT; i++) {
 		outbuf_printf(b, "%s\"%s\":{\"inode\":", i ? "," : "", snapshot_ns_names[i]);
-		if (ns->ctr[i])
-			outbuf_printf(b, "%llu", (unsigned long long)ns->ctr[i]);
-		else
-			outbuf_puts(b, "null");
+		put_u64_or_null(b, ns->ctr[i]);
 		outbuf_printf(b, ",\"shared_with_host\":%s}",
 			      !ns->ctr[i] || !ns->host[i] ? "null" :
 			      ns_shared(ns, i) ? "true" : "false");
@@ -481,10 +495,13 @@ void snapshot_write_inspect_json(struct outbuf *b, const struct snapshot *s,
 		json_put_string(b, p->comm, strlen(p->comm));
 		outbuf_puts(b, ",\"argv\":");
 		json_argv(b, p);
-		outbuf_printf(b, ",\"argv_truncated\":%s,\"uid\":%u,\"pidns\":%llu,\"mntns\":%llu,"
-			      "\"entered_namespaces\":%s}", p->argv_truncated ? "true" : "false",
-			      p->uid, (unsigned long long)p->pidns, (unsigned long long)p->mntns,
-			      p->entered ? "true" : "false");
+		outbuf_printf(b, ",\"argv_truncated\":%s,\"uid\":%u,", p->argv_truncated ?
+			      "true" : "false", p->uid);
+		outbuf_puts(b, "\"pidns\":");
+		put_u64_or_null(b, p->pidns);
+		outbuf_puts(b, ",\"mntns\":");
+		put_u64_or_null(b, p->mntns);
+		outbuf_printf(b, ",\"entered_namespaces\":%s}", p->entered ? "true" : "false");
 	}
 	outbuf_putc(b, ']');
 	free(order);
@@ -547,6 +564,6 @@ void snapshot_report_skipped(const struct snapshot *s, const char *who)
 			s->ns_unreadable == 1 ? "" : "es", geteuid() ? " (run as root)" : "");
 	if (s->meta_denied)
 		fprintf(stderr, "%s: the runtimes' state of %d container%s could not be read "
-			"(permission denied): names and images unknown\n", who, s->meta_denied,
-			s->meta_denied == 1 ? "" : "s");
+			"(permission denied): names and images unknown%s\n", who, s->meta_denied,
+			s->meta_denied == 1 ? "" : "s", geteuid() ? " (run as root)" : "");
 }
