@@ -950,15 +950,17 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	__s32 nr;
 	__u32 off;
 
-	tkey = membership(target);
-	by_syscall = sent_by_syscall(cur, sig, &nr);
-	skey = membership(cur);
-
 	/* EVENTS.md: signals to container processes; signals from container
 	 * processes only when a process sent them; everything with --all; and
-	 * anything sent to lookout itself (tamper evidence). */
+	 * anything sent to lookout itself (tamper evidence). The cheap questions
+	 * first: most signals on a host are the kernel's, between host processes. */
+	tkey = membership(target);
+	by_syscall = sent_by_syscall(cur, sig, &nr);
+	if (tkey.kind == LK_CK_HOST && !report_all && !is_self(target) && !by_syscall)
+		return 0;
+	skey = membership(cur);
 	if (tkey.kind == LK_CK_HOST && !report_all && !is_self(target) &&
-	    !(skey.kind != LK_CK_HOST && by_syscall))
+	    skey.kind == LK_CK_HOST)
 		return 0;
 	/* Filters. A signal a process sent that was queued may still end its
 	 * target, and the exit will want to name it: userspace filters those. */
