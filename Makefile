@@ -24,7 +24,7 @@ endif
 
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Werror -std=gnu11 -Iinclude -Iuser -I$(OUTPUT) $(SAN_FLAGS)
-LDLIBS = -lbpf -lelf -lz -ljson-c -lcap
+LDLIBS = -lbpf -lelf -lz -ljson-c -lcap -lmicrohttpd -lpthread
 BPF_CFLAGS = -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -Iinclude -Ivmlinux/$(ARCH)
 
 USER_SRCS = $(wildcard user/*.c)
@@ -87,5 +87,8 @@ run: lookout
 
 clean:
 	$(Q)rm -rf $(OUTPUT) $(OUTPUT)-san lookout
+
+include packaging/install.mk
+-include fuzz/fuzz.mk
 
 -include $(wildcard $(OUTPUT)/*/*.d)

@@ -6,12 +6,14 @@ set -euo pipefail
 PACKAGES=(
 	# build
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev libcap-dev
-	make gcc libc6-dev pkg-config
-	# unit tests
-	libcmocka-dev
+	make gcc libc6-dev pkg-config libmicrohttpd-dev
+	# unit tests, fuzzing (libFuzzer and the sanitizers' runtime)
+	libcmocka-dev libclang-rt-14-dev
 	# end-to-end tests: runtimes, images and tools
 	busybox-static docker.io podman runc containerd
 	python3 util-linux iproute2 jq procps tar
+	# output tests: a real syslog receiver and a real Prometheus
+	rsyslog prometheus
 )
 
 missing=()

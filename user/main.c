@@ -19,11 +19,13 @@
 #include "commands.h"
 #include "containers.h"
 #include "loader.h"
+#include "metrics.h"
 #include "lookout.skel.h"
 #include "options.h"
 #include "pipeline.h"
 #include "privileges.h"
 #include "proc.h"
+#include "syslog_sink.h"
 
 #define POLL_MS 100
 #define LOST_CHECK_NS (1000ULL * 1000 * 1000)
@@ -81,9 +83,42 @@ static const char *default_host_root(void)
 {
 	struct stat ours, host;
 
-	if (stat("/", &ours) || stat("/proc/1/root", &host))
+	if (stat("/", &ours))
 		return "";
+	if (stat("/proc/1/root", &host)) {
+		/* PID 1 may hold capabilities we lack (then its root is out of reach
+		 * even on the host). Only in a container does that matter: runtime
+		 * state and executables would be the container's own. */
+		if (access("/.dockerenv", F_OK) && access("/run/.containerenv", F_OK))
+			return "";
+		fprintf(stderr, "lookout: warning: cannot look through /proc/1/root (%s): if "
+				"lookout runs in a container, mount the host's / (-v /:/host:ro) "
+				"and pass --host-root /host\n", strerror(errno));
+		return "";
+	}
 	return ours.st_dev == host.st_dev && ours.st_ino == host.st_ino ? "" : "/proc/1/root";
+}
+
+/* Gauges for --metrics: tracked processes and containers, from the kernel's
+ * per-container counts. */
+static void count_members(int members_fd, struct metrics *m)
+{
+	unsigned long long procs = 0, containers = 0;
+	struct lk_ckey key, next, *prev = NULL;
+	__s64 n;
+
+	if (!m)
+		return;
+	while (!bpf_map_get_next_key(members_fd, prev, &next)) {
+		if (!bpf_map_lookup_elem(members_fd, &next, &n) && n > 0) {
+			procs += (unsigned long long)n;
+			containers++;
+		}
+		key = next;
+		prev = &key;
+	}
+	metrics_set_tracked(m, procs);
+	metrics_set_containers(m, containers);
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -160,6 +195,9 @@ int main(int argc, char **argv)
 	struct drop_watch drops = {};
 	struct pipeline_opts popts = {};
 	int err, ncpus, stats_fd, audit_fd = -1;
+	struct syslog_sink *sink = NULL;
+	struct metrics *metrics = NULL;
+	char oerr[1024];
 	const char *reason = "interrupted";
 
 	/* Snapshots need no BPF: they read /proc and the runtimes' state. */
@@ -183,6 +221,13 @@ int main(int argc, char **argv)
 		if (audit_fd < 0)
 			return 1;
 	}
+	if (o.metrics_listen) {
+		metrics = metrics_start(o.metrics_listen, oerr, sizeof(oerr));
+		if (!metrics) {
+			fprintf(stderr, "lookout: %s\n", oerr);
+			goto fail;
+		}
+	}
 	if (install_signals()) {
 		fprintf(stderr, "lookout: cannot install signal handlers: %s\n", strerror(errno));
 		goto fail;
@@ -190,6 +235,13 @@ int main(int argc, char **argv)
 	if (loader_open_and_load(&ld, &o.loader) || loader_fill_maps(&ld, &o.loader))
 		goto fail;
 	fill_host(&host, ld.host_pidns);
+	if (o.syslog_url) {
+		sink = syslog_sink_open(o.syslog_url, host.hostname, oerr, sizeof(oerr));
+		if (!sink) {
+			fprintf(stderr, "lookout: %s\n", oerr);
+			goto fail;
+		}
+	}
 	cs = containers_new(o.loader.host_root);
 	if (!cs)
 		goto nomem;
@@ -202,6 +254,8 @@ int main(int argc, char **argv)
 	popts.audit_fd = audit_fd;
 	popts.cgroups_map_fd = bpf_map__fd(ld.skel->maps.cgroups);
 	popts.options = o.command_line;
+	popts.syslog = sink;
+	popts.metrics = metrics;
 	pl = pipeline_new(&popts, cs, &host);
 	if (!pl)
 		goto nomem;
@@ -244,8 +298,15 @@ int main(int argc, char **argv)
 				pipeline_set_audit_fd(pl, audit_fd);
 			audit_fd = -1;
 		}
-		if (clock_ns(CLOCK_BOOTTIME) - drops.since_ns >= LOST_CHECK_NS)
+		if (clock_ns(CLOCK_BOOTTIME) - drops.since_ns >= LOST_CHECK_NS) {
 			check_drops(pl, stats_fd, ncpus, &drops, &totals);
+			metrics_set_dropped(metrics, "events", totals.dropped_events);
+			metrics_set_dropped(metrics, "alerts", totals.dropped_alerts);
+			if (sink)
+				metrics_set_dropped(metrics, "syslog", syslog_sink_dropped(sink));
+			count_members(bpf_map__fd(ld.skel->maps.members), metrics);
+		}
+		syslog_sink_flush(sink);
 	}
 	if (stop_signal)
 		reason = stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
@@ -264,6 +325,8 @@ int main(int argc, char **argv)
 		(unsigned long long)totals.dropped_events, (unsigned long long)totals.dropped_alerts);
 	ring_buffer__free(rb);
 	pipeline_free(pl);
+	syslog_sink_close(sink);
+	metrics_stop(metrics);
 	containers_free(cs);
 	loader_destroy(&ld);
 	options_free(&o);
@@ -276,6 +339,8 @@ fail:
 		close(audit_fd);
 	ring_buffer__free(rb);
 	pipeline_free(pl);
+	syslog_sink_close(sink);
+	metrics_stop(metrics);
 	containers_free(cs);
 	loader_destroy(&ld);
 	options_free(&o);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "netaddr.h"
 #include "options.h"
 
 const char *argp_program_version = "lookout 0.1.0";
@@ -44,6 +45,8 @@ enum {
 	OPT_SIGNAL,
 	OPT_ORIGIN,
 	OPT_HOST_ROOT,
+	OPT_SYSLOG,
+	OPT_METRICS,
 };
 
 static const struct argp_option option_table[] = {
@@ -73,6 +76,10 @@ static const struct argp_option option_table[] = {
 	{ "host-root", OPT_HOST_ROOT, "DIR", 0,
 	  "Where the host's filesystem is (runtime state and executables); default / on "
 	  "the host, /proc/1/root when lookout runs in a container with the host's PIDs", 0 },
+	{ "syslog", OPT_SYSLOG, "URL", 0,
+	  "Also send every event to syslog: udp://HOST:PORT, tcp://HOST:PORT or local", 0 },
+	{ "metrics", OPT_METRICS, "ADDR:PORT", 0,
+	  "Serve Prometheus metrics on http://ADDR:PORT/metrics", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{ 0 },
 };
@@ -139,6 +146,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		o->loader.host_root = strcmp(arg, "/") ? arg : "";
 		break;
+	case OPT_SYSLOG:
+	case OPT_METRICS: {
+		char err[600];
+		struct netaddr a;
+
+		if (key == OPT_SYSLOG ?
+			    netaddr_parse_syslog(arg, strlen(arg), &a, err, sizeof(err)) :
+			    netaddr_parse_listen(arg, strlen(arg), &a, err, sizeof(err))) {
+			argp_error(state, "invalid --%s %s", key == OPT_SYSLOG ? "syslog" : "metrics",
+				   err);
+			return EINVAL;
+		}
+		if (key == OPT_SYSLOG)
+			o->syslog_url = arg;
+		else
+			o->metrics_listen = arg;
+		break;
+	}
 	case OPT_BTF:
 		o->loader.btf_path = arg;
 		break;

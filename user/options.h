@@ -11,6 +11,8 @@ struct lookout_options {
 	bool json;
 	bool only_kills;
 	const char *audit_log;
+	const char *syslog_url;		/* --syslog, checked */
+	const char *metrics_listen;	/* --metrics, checked */
 	struct filter filter;
 	struct loader_opts loader;
 	char *command_line;		/* argv joined, for lookout_start */

@@ -14,7 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "output.h"
+#include <syslog.h>
+#include "metrics.h"
 #include "pipeline.h"
+#include "syslog_sink.h"
 #include "proc.h"
 
 #define PROC_BUCKETS	4096
@@ -50,6 +53,7 @@ struct pipeline {
 	struct report_host host;
 	struct outbuf out;
 	struct outbuf audit;
+	struct outbuf line;		/* one JSON line for --syslog in the live view */
 	bool header_written;
 
 	/* One poll round's records, copied into one arena (no allocation per
@@ -355,12 +359,39 @@ static bool audited(const struct report *r)
 	}
 }
 
+/* --syslog and --metrics see exactly the events written. */
+static void export_report(struct pipeline *pl, const struct report *r)
+{
+	const char *name = report_type_name(r->type);
+	bool oob = report_out_of_band(r);
+
+	if (pl->opts.syslog) {
+		outbuf_reset(&pl->line);
+		json_write_report(&pl->line, &pl->host, r);
+		if (!pl->line.failed)
+			syslog_sink_send(pl->opts.syslog, oob ? LOG_WARNING : LOG_INFO, name,
+					 pl->line.data, pl->line.len);
+	}
+	if (pl->opts.metrics) {
+		metrics_event(pl->opts.metrics, name);
+		if (r->type == REPORT_SIGNAL) {
+			const struct container *c = r->signal->target.c;
+
+			metrics_signal(pl->opts.metrics, origin_name(r->signal->origin));
+			if (oob)
+				metrics_out_of_band(pl->opts.metrics,
+						    c ? (c->meta.name[0] ? c->meta.name : c->id) : NULL);
+		}
+	}
+}
+
 static void write_report(struct pipeline *pl, const struct report *r)
 {
 	if (pl->opts.audit_fd >= 0 && audited(r))
 		json_write_report(&pl->audit, &pl->host, r);
 	if (!wanted(pl, r))
 		return;
+	export_report(pl, r);
 	if (pl->opts.json) {
 		json_write_report(&pl->out, &pl->host, r);
 	} else {
@@ -601,6 +632,7 @@ struct pipeline *pipeline_new(const struct pipeline_opts *opts, struct container
 	pl->host = *host;
 	outbuf_init(&pl->out);
 	outbuf_init(&pl->audit);
+	outbuf_init(&pl->line);
 	return pl;
 }
 
@@ -625,6 +657,7 @@ void pipeline_free(struct pipeline *pl)
 	free(pl->self_signal);
 	outbuf_free(&pl->out);
 	outbuf_free(&pl->audit);
+	outbuf_free(&pl->line);
 	free(pl);
 }
 

@@ -24,9 +24,13 @@ struct pipeline_opts {
 	int audit_fd;			/* -1: no audit log */
 	int cgroups_map_fd;		/* the kernel's verdicts on cgroups */
 	const char *options;		/* the command line, for lookout_start */
+	struct syslog_sink *syslog;	/* NULL: no --syslog */
+	struct metrics *metrics;	/* NULL: no --metrics */
 };
 
 struct pipeline;
+struct syslog_sink;
+struct metrics;
 
 struct pipeline *pipeline_new(const struct pipeline_opts *opts, struct containers *cs,
 			      const struct report_host *host);

@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * metrics.c - the `--metrics` endpoint: lookout's counters in the Prometheus
+ * text format, served by libmicrohttpd (no HTTP parsing of our own).
+ *
+ * The main loop counts; MHD's thread renders. One mutex guards the numbers:
+ * an update is a few compares under an uncontended lock, and a scrape holds it
+ * only while formatting a few kilobytes. Label values come from processes and
+ * runtimes (container names), so each is made valid UTF-8 without control
+ * bytes when stored, escaped when rendered, and their number is capped so a
+ * flood of short-lived containers cannot grow the scrape without bound.
+ *
+ * The HTTP thread is the one part of lookout that talks to the network, so it
+ * runs with no capabilities at all, whenever metrics_start() is called:
+ * capabilities belong to each thread, a new thread inherits its creator's, and
+ * privileges_drop() only changes the main thread's. MHD's thread is therefore
+ * created from a short-lived launcher thread that first empties its own sets.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "escape.h"
+#include "metrics.h"
+#include "netaddr.h"
+#include "outbuf.h"
+
+#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+#define OTHER_LABEL "other"
+
+struct series {
+	char *label;
+	unsigned long long value;
+};
+
+struct family {
+	struct series *s;
+	size_t n, cap, max;
+	bool other;	/* values past max are counted under "other" */
+};
+
+struct metrics {
+	pthread_mutex_t lock;
+	struct MHD_Daemon *daemon;
+	struct family events, signals, oob, dropped;
+	unsigned long long tracked, containers;
+};
+
+/* Store a label value: valid UTF-8 (each bad byte becomes U+FFFD), control
+ * bytes other than '\n' (which the format escapes) replaced too, at most
+ * METRICS_LABEL_MAX bytes cut at a character boundary. */
+static char *label_copy(const char *v)
+{
+	static const char repl[] = "\xef\xbf\xbd";
+	const unsigned char *p = (const unsigned char *)(v && v[0] ? v : "unknown");
+	size_t n = strlen((const char *)p), i = 0;
+	struct outbuf b;
+
+	outbuf_init(&b);
+	while (i < n) {
+		size_t l = utf8_valid_len(p + i, n - i);
+		size_t add = l ? l : 3;
+
+		if (b.len + add > METRICS_LABEL_MAX)
+			break;
+		if (!l || (l == 1 && ((p[i] < 0x20 && p[i] != '\n') || p[i] == 0x7f)))
+			outbuf_put(&b, repl, 3);
+		else
+			outbuf_put(&b, p + i, l);
+		i += l ? l : 1;
+	}
+	outbuf_putc(&b, '\0');
+	if (b.failed) {
+		outbuf_free(&b);
+		return NULL;
+	}
+	return b.data;
+}
+
+static struct series *family_find(struct family *f, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (!strcmp(f->s[i].label, label))
+			return &f->s[i];
+	return NULL;
+}
+
+/* The series for a raw label value, added when new; past the cap, "other". */
+static struct series *family_get(struct family *f, const char *raw)
+{
+	struct series *s;
+	char *label = label_copy(raw);
+
+	if (!label)
+		return NULL;
+	s = family_find(f, label);
+	if (s) {
+		free(label);
+		return s;
+	}
+	if (f->n >= f->max) {
+		free(label);
+		if (!f->other)
+			return NULL;
+		return family_find(f, OTHER_LABEL);	/* added first by family_init */
+	}
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		struct series *ns = realloc(f->s, cap * sizeof(*ns));
+
+		if (!ns) {
+			free(label);
+			return NULL;
+		}
+		f->s = ns;
+		f->cap = cap;
+	}
+	s = &f->s[f->n++];
+	s->label = label;
+	s->value = 0;
+	return s;
+}
+
+static void family_init(struct family *f, size_t max, bool other, const char *const *seed)
+{
+	memset(f, 0, sizeof(*f));
+	f->other = other;
+	/* room for "other" beyond the cap: it is added first, so it always exists */
+	f->max = max + (other ? 1 : 0);
+	if (other)
+		family_get(f, OTHER_LABEL);
+	for (; seed && *seed; seed++)
+		family_get(f, *seed);
+}
+
+static void family_free(struct family *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->s[i].label);
+	free(f->s);
+	memset(f, 0, sizeof(*f));
+}
+
+static void add(struct metrics *m, struct family *f, const char *label)
+{
+	struct series *s;
+
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->lock);
+	s = family_get(f, label);
+	if (s)
+		s->value++;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void metrics_event(struct metrics *m, const char *event)
+{
+	if (m)
+		add(m, &m->events, event);
+}
+
+void metrics_signal(struct metrics *m, const char *origin)
+{
+	if (m)
+		add(m, &m->signals, origin);
+}
+
+void metrics_out_of_band(struct metrics *m, const char *container)
+{
+	if (m)
+		add(m, &m->oob, container);
+}
+
+void metrics_set_dropped(struct metrics *m, const char *buffer, unsigned long long total)
+{
+	struct series *s;
+
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->lock);
+	s = family_get(&m->dropped, buffer);
+	/* a counter never goes down, even if a caller's total does */
+	if (s && total > s->value)
+		s->value = total;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void metrics_set_tracked(struct metrics *m, unsigned long long n)
+{
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->lock);
+	m->tracked = n;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void metrics_set_containers(struct metrics *m, unsigned long long n)
+{
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->lock);
+	m->containers = n;
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* Label value escaping of the text format: backslash, double quote, newline. */
+static void put_label(struct outbuf *b, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\')
+			outbuf_puts(b, "\\\\");
+		else if (*v == '"')
+			outbuf_puts(b, "\\\"");
+		else if (*v == '\n')
+			outbuf_puts(b, "\\n");
+		else
+			outbuf_putc(b, *v);
+	}
+}
+
+static void render_series(struct outbuf *b, const char *name, const char *label,
+			  const struct series *s)
+{
+	outbuf_printf(b, "%s{%s=\"", name, label);
+	put_label(b, s->label);
+	outbuf_printf(b, "\"} %llu\n", s->value);
+}
+
+static void render_family(struct outbuf *b, const char *name, const char *help,
+			  const char *label, const struct family *f)
+{
+	const struct series *other = NULL;
+	size_t i;
+
+	outbuf_printf(b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+	for (i = 0; i < f->n; i++) {
+		if (f->other && !strcmp(f->s[i].label, OTHER_LABEL)) {
+			other = &f->s[i];
+			continue;
+		}
+		render_series(b, name, label, &f->s[i]);
+	}
+	/* "other" comes last, once it holds something, not as a standing zero */
+	if (other && other->value)
+		render_series(b, name, label, other);
+}
+
+char *metrics_render(struct metrics *m, size_t *len)
+{
+	struct outbuf b;
+
+	outbuf_init(&b);
+	pthread_mutex_lock(&m->lock);
+	render_family(&b, "lookout_events_total", "Events lookout wrote, by event name.",
+		      "event", &m->events);
+	render_family(&b, "lookout_signals_total",
+		      "Signal events, by origin (runtime, container, other_container, host, "
+		      "kernel).", "origin", &m->signals);
+	render_family(&b, "lookout_out_of_band_total",
+		      "Out-of-band signals (from the host or another container), by the "
+		      "target's container name or id; at most 1000 values, then \"other\".",
+		      "container", &m->oob);
+	render_family(&b, "lookout_dropped_total",
+		      "Records lost, by buffer (events and alerts: kernel ring buffers; syslog: "
+		      "messages the receiver did not get).", "buffer", &m->dropped);
+	outbuf_printf(&b, "# HELP lookout_tracked_processes Processes lookout tracks now.\n"
+			  "# TYPE lookout_tracked_processes gauge\n"
+			  "lookout_tracked_processes %llu\n", m->tracked);
+	outbuf_printf(&b, "# HELP lookout_containers Containers lookout knows now.\n"
+			  "# TYPE lookout_containers gauge\n"
+			  "lookout_containers %llu\n", m->containers);
+	pthread_mutex_unlock(&m->lock);
+	if (b.failed || !b.data) {
+		outbuf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return b.data;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, char *body,
+			     size_t len, const char *type, bool must_free)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, body, must_free ? MHD_RESPMEM_MUST_FREE :
+								     MHD_RESPMEM_PERSISTENT);
+	if (!r) {
+		if (must_free)
+			free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **req)
+{
+	static char not_found[] = "not found: lookout serves /metrics\n";
+	static char bad_method[] = "only GET and HEAD\n";
+	static char no_memory[] = "out of memory\n";
+	static char index_page[] = "lookout: metrics at /metrics\n";
+	struct metrics *m = cls;
+	size_t len = 0;
+	char *body;
+
+	(void)version;
+	(void)upload;
+	(void)upload_size;
+	(void)req;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, bad_method, sizeof(bad_method) - 1,
+			     "text/plain", false);
+	if (!strcmp(url, "/"))
+		return reply(c, MHD_HTTP_OK, index_page, sizeof(index_page) - 1, "text/plain",
+			     false);
+	if (strcmp(url, "/metrics"))
+		return reply(c, MHD_HTTP_NOT_FOUND, not_found, sizeof(not_found) - 1,
+			     "text/plain", false);
+	body = metrics_render(m, &len);
+	if (!body)
+		return reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, no_memory, sizeof(no_memory) - 1,
+			     "text/plain", false);
+	return reply(c, MHD_HTTP_OK, body, len, CONTENT_TYPE, true);
+}
+
+/* Our own listening socket, so a bind error names its cause and a name
+ * resolves the same way as for --syslog. */
+static int listen_on(const struct netaddr *a, char *err, size_t errlen)
+{
+	struct addrinfo *res, *ai;
+	char shown[NETADDR_MAX_LEN + 16], why[512];
+	int fd = -1, e = 0, one = 1;
+
+	netaddr_format(a, shown, sizeof(shown));
+	e = netaddr_resolve(a, SOCK_STREAM, true, &res, why, sizeof(why));
+	if (e) {
+		snprintf(err, errlen, "--metrics: %s", why);
+		return e;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd < 0) {
+			e = -errno;
+			continue;
+		}
+		/* a restarted lookout must get its port back despite TIME_WAIT */
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (!bind(fd, ai->ai_addr, ai->ai_addrlen) && !listen(fd, 32))
+			break;
+		e = -errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd >= 0)
+		return fd;
+	if (e == -EADDRINUSE)
+		snprintf(err, errlen, "--metrics %s: the port is in use: choose another port",
+			 shown);
+	else if (e == -EACCES)
+		snprintf(err, errlen, "--metrics %s: no permission to bind: ports below 1024 "
+				      "need a privilege lookout gives up; use a port above 1023",
+			 shown);
+	else if (e == -EADDRNOTAVAIL)
+		snprintf(err, errlen, "--metrics %s: no interface of this host has that "
+				      "address: use one it has, or 0.0.0.0", shown);
+	else
+		snprintf(err, errlen, "--metrics %s: cannot listen: %s", shown, strerror(-e));
+	return e;
+}
+
+struct launcher {
+	struct metrics *m;
+	int fd;
+	int err;	/* errno of dropping capabilities */
+};
+
+/* Empty this thread's capabilities, then start MHD, whose thread inherits none. */
+static void *launch(void *arg)
+{
+	struct launcher *l = arg;
+	cap_t none = cap_init();
+
+	if (!none || cap_set_proc(none)) {
+		l->err = errno ? errno : EPERM;
+		cap_free(none);
+		return NULL;
+	}
+	cap_free(none);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		l->err = errno;
+		return NULL;
+	}
+	l->m->daemon = MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL,
+					NULL, handle, l->m, MHD_OPTION_LISTEN_SOCKET, l->fd,
+					/* a scraper or two, not a crowd: bound what one holds */
+					MHD_OPTION_CONNECTION_LIMIT, (unsigned int)32,
+					MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)8,
+					MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+					MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+					MHD_OPTION_END);
+	return NULL;
+}
+
+struct metrics *metrics_start(const char *listen, char *err, size_t errlen)
+{
+	static const char *const events[] = { "exec", "exit", "signal", "container_start",
+					      "container_exit", "oom", "lookout_start",
+					      "lookout_stop", "lost", NULL };
+	static const char *const origins[] = { "runtime", "container", "other_container",
+					       "host", "kernel", NULL };
+	static const char *const buffers[] = { "events", "alerts", NULL };
+	struct launcher l = {};
+	struct metrics *m;
+	struct netaddr a;
+	char why[512];
+	pthread_t t;
+	int fd, e;
+
+	if (!listen || netaddr_parse_listen(listen, strlen(listen), &a, why, sizeof(why))) {
+		snprintf(err, errlen, "--metrics %s", listen ? why : "needs ADDR:PORT");
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		snprintf(err, errlen, "--metrics: out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&m->lock, NULL);
+	/* Known names start at zero, so rate() and absent() work from the first
+	 * scrape rather than from the first occurrence. */
+	family_init(&m->events, METRICS_MAX_NAMES, false, events);
+	family_init(&m->signals, METRICS_MAX_NAMES, false, origins);
+	family_init(&m->oob, METRICS_MAX_CONTAINERS, true, NULL);
+	family_init(&m->dropped, METRICS_MAX_NAMES, false, buffers);
+
+	fd = listen_on(&a, err, errlen);
+	if (fd < 0) {
+		metrics_stop(m);
+		return NULL;
+	}
+	l.m = m;
+	l.fd = fd;
+	e = pthread_create(&t, NULL, launch, &l);
+	if (!e)
+		e = pthread_join(t, NULL);
+	if (!e)
+		e = l.err;
+	if (e || !m->daemon) {
+		snprintf(err, errlen, "--metrics %s: cannot start the HTTP server%s%s", listen,
+			 e ? ": " : "", e ? strerror(e) : "");
+		if (m->daemon) {
+			MHD_stop_daemon(m->daemon);	/* closes fd */
+			m->daemon = NULL;
+		} else {
+			close(fd);
+		}
+		metrics_stop(m);
+		return NULL;
+	}
+	return m;
+}
+
+void metrics_stop(struct metrics *m)
+{
+	if (!m)
+		return;
+	/* stops the thread and closes the listening socket */
+	if (m->daemon)
+		MHD_stop_daemon(m->daemon);
+	family_free(&m->events);
+	family_free(&m->signals);
+	family_free(&m->oob);
+	family_free(&m->dropped);
+	pthread_mutex_destroy(&m->lock);
+	free(m);
+}
