@@ -184,7 +184,7 @@ int runtime_lookup(const char *root, const struct cgroup_match *cm, struct conta
 		m->runtime = cm->runtime;
 		return 0;
 	case RUNTIME_CRIO:
-		return -EOPNOTSUPP;
+		return runtime_crio_lookup(root, cm->id, m);
 	case RUNTIME_SANDBOX:
 	case RUNTIME_NONE:
 	default:

@@ -81,6 +81,14 @@ int runtime_containerd_parse(const char *json, size_t len, const char *id,
 bool runtime_containerd_exists(const char *root, const char *ns, const char *id);
 
 /*
+ * CRI-O: <root>/var/lib/containers/storage/overlay-containers/<id>/userdata/config.json
+ * (or vfs-containers), annotations io.kubernetes.container.name, io.kubernetes.pod.name,
+ * io.kubernetes.pod.namespace and io.kubernetes.cri-o.ImageName. -ENOENT without them.
+ */
+int runtime_crio_lookup(const char *root, const char *id, struct container_meta *m);
+int runtime_crio_parse(const char *json, size_t len, struct container_meta *m);
+
+/*
  * Dispatch on cm->runtime. containerd with a pod uid that containerd does not know is
  * retried as Docker (Kubernetes on Docker). lxc and systemd-nspawn: name = id, nothing
  * read. cri-o has no reader yet: -EOPNOTSUPP. sandbox and none: -ENOENT.

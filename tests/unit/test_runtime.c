@@ -869,8 +869,25 @@ static void test_lookup_dispatch(void **state)
 	assert_string_equal(m.name, "my-box");
 	assert_int_equal(m.runtime, RUNTIME_NSPAWN);
 
-	assert_int_equal(lookup_path("/system.slice/crio-" CRI_ID ".scope", &cm, &m),
-			 -EOPNOTSUPP);
+	assert_int_equal(lookup_path("/kubepods.slice/crio-" CRI_ID ".scope", &cm, &m), 0);
+	assert_string_equal(m.name, "web");
+	assert_string_equal(m.pod, "web-7d4b9c5f8-x2x9q");
+	assert_string_equal(m.k8s_namespace, "shop");
+	assert_string_equal(m.image, "docker.io/library/nginx:1.25");
+	assert_int_equal(m.runtime, RUNTIME_CRIO);
+	/* a CRI-O id it does not have */
+	assert_int_equal(lookup_path("/system.slice/crio-" X64 ".scope", &cm, &m), -ENOENT);
+	assert_meta_empty(&m);
+	/* an OCI config without CRI-O's annotations is not taken for one */
+	{
+		static const char *const none = "{\"annotations\":{}}";
+		static const char *const list = "{\"annotations\":[]}";
+		static const char *const num = "{\"annotations\":{\"io.kubernetes.container.name\":7}}";
+
+		assert_int_equal(runtime_crio_parse(none, strlen(none), &m), -ENOENT);
+		assert_int_equal(runtime_crio_parse(list, strlen(list), &m), -EINVAL);
+		assert_int_equal(runtime_crio_parse(num, strlen(num), &m), -EINVAL);
+	}
 	assert_meta_empty(&m);
 
 	/* hand-made matches: nothing, a sandbox, hostile ids */
