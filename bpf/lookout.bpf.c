@@ -90,6 +90,15 @@ struct {
 	__type(value, struct lk_ckey);
 } pidns_owner SEC(".maps");
 
+/* The PID namespace a container's init lives in: the first one seen for it.
+ * Namespaces its processes create later are not its own end. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct lk_ckey);
+	__type(value, __u32);
+} init_pidns SEC(".maps");
+
 /* Live processes per container, so a --pid=host container's end is its last exit. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -120,8 +129,10 @@ struct {
 	__type(value, struct lk_killer);
 } killers SEC(".maps");
 
-/* Per-CPU room to build one event (too big for the 512-byte stack). */
+/* Per-CPU room to build one event (too big for the 512-byte stack). An event
+ * never reaches KILLER_SCRATCH_OFF; the killer note is built past it. */
 #define SCRATCH_SIZE 8192
+#define KILLER_SCRATCH_OFF 6144
 struct scratch {
 	char buf[SCRATCH_SIZE];
 };
@@ -334,6 +345,21 @@ static __always_inline void note_pidns_owner(struct lk_ckey *ckey, __u32 pidns)
 	if (!pidns || pidns == host_pidns)
 		return;
 	bpf_map_update_elem(&pidns_owner, &pidns, &owner, BPF_NOEXIST);
+	bpf_map_update_elem(&init_pidns, &owner, &pidns, BPF_NOEXIST);
+}
+
+/* Is this the init of its container (or sandbox), whose end is the container's? */
+static __always_inline bool container_init(struct lk_ckey *ckey, struct lk_proc *p)
+{
+	struct lk_ckey k = { .id = ckey->id, .kind = ckey->kind };
+	__u32 *pidns;
+
+	if (p->ns_pid != 1 || p->pidns == host_pidns)
+		return false;
+	if (ckey->kind == LK_CK_PIDNS)
+		return ckey->id == p->pidns;
+	pidns = bpf_map_lookup_elem(&init_pidns, &k);
+	return pidns && *pidns == p->pidns;
 }
 
 /* Store (or drop) a process's membership; keeps the per-container counts right. */
@@ -763,6 +789,7 @@ int BPF_PROG(handle_cgroup_rmdir, struct cgroup *cg, const char *path)
 	mk.id = cgid;
 	mk.kind = LK_CK_CGROUP;
 	bpf_map_delete_elem(&members, &mk);
+	bpf_map_delete_elem(&init_pidns, &mk);
 	e = scratch_get();
 	if (!e)
 		return 0;
@@ -835,10 +862,10 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 	tail_put_exe(e, &off, &e->proc, task);
 	if (task == bpf_get_current_task_btf())
 		tail_put_argv(e, &off, &e->proc, task);
-	/* A container's end, or a death someone else caused, must not be lost to
-	 * a flood: it goes on the alert path. */
-	alert = e->last_in_container || e->proc.ns_pid == 1 ||
-		(killer && killer->sig == (e->code & 0x7f));
+	/* A container's end, or a death someone outside the container caused,
+	 * must not be lost to a flood inside it: it goes on the alert path. */
+	alert = e->last_in_container || container_init(&key, &e->proc) ||
+		(killer && killer->sig == (e->code & 0x7f) && (killer->flags & LK_KILLER_CROSSING));
 	emit(e, off, alert);
 forget:
 	if (killer)
@@ -851,6 +878,7 @@ forget:
 			/* The namespace ends with its init; its inode may be reused. */
 			bpf_map_delete_elem(&pidns_owner, &pidns);
 			bpf_map_delete_elem(&members, &sk);
+			bpf_map_delete_elem(&init_pidns, &sk);
 		}
 		key.kind = LK_CK_HOST;
 		track_set(&pk, entry, &key);
@@ -1002,20 +1030,22 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 		read_ancestry(e, (__u64)BPF_CORE_READ(cur, group_leader, real_parent));
 
 	/* Remember who sent a queued signal so the target's exit can name them. */
-	if (by_syscall && result == 0) {
-		struct lk_pkey tk = { .pid = e->target.pid, .start_time = e->target.start_time };
-		struct lk_killer k = {
-			.signal_time = e->hdr.time_ns,
-			.start_time = e->sender.start_time,
-			.pid = e->sender.pid,
-			.sig = sig,
-		};
-
-		bpf_map_update_elem(&killers, &tk, &k, BPF_ANY);
-	}
 	/* Sent from outside the target's container (the runtime included): a
 	 * flood inside a container must not be able to crowd it out. */
 	crossing = by_syscall && !same_container(&skey, &tkey);
+	if (by_syscall && result == 0) {
+		struct lk_pkey tk = { .pid = e->target.pid, .start_time = e->target.start_time };
+		/* Built in the scratch area past the event: too big for the stack. */
+		struct lk_killer *k = (void *)e + KILLER_SCRATCH_OFF;
+
+		k->signal_time = e->hdr.time_ns;
+		k->sig = sig;
+		k->flags = crossing ? LK_KILLER_CROSSING : 0;
+		k->sender = e->sender;
+		k->sender.exe.off = k->sender.exe.len = 0;
+		k->sender.argv.off = k->sender.argv.len = 0;
+		bpf_map_update_elem(&killers, &tk, k, BPF_ANY);
+	}
 	emit(e, off, crossing || is_self(target));
 	return 0;
 }

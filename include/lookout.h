@@ -122,13 +122,17 @@ struct lk_exec_event {
 	char tail[];
 };
 
-/* The last process-sent signal that was queued for a process: kept by the kernel
- * so an exit can name its killer whichever buffer the signal went through. */
+/* lk_killer.flags */
+#define LK_KILLER_CROSSING	(1u << 0)	/* sent from outside the target's container */
+
+/* The last process-sent signal that was queued for a process, with its sender as
+ * the kernel saw it: kept by the kernel so an exit can name its killer in full
+ * even when the signal's own event was lost or went through the other buffer. */
 struct lk_killer {
 	__u64 signal_time;	/* lk_hdr.time_ns of that signal event */
-	__u64 start_time;	/* sender's */
-	__u32 pid;		/* sender's tgid */
 	__u32 sig;
+	__u32 flags;		/* LK_KILLER_* */
+	struct lk_proc sender;	/* exe and argv are not kept: their offsets are 0 */
 };
 
 struct lk_exit_event {

@@ -3,8 +3,9 @@
  * filter.c - parsing and matching of the live view's filters.
  *
  * Each filter restricts its own dimension only: --event the event types,
- * --signal and --origin the signal events, --container every event about a
- * process (a signal by its target's container). lookout's own events and
+ * --signal the signal events, --origin the signal events and the exits they
+ * caused (by the killer's origin), --container every event about a process
+ * (a signal by its target's container). lookout's own events and
  * `lost` always pass, so a filtered log still shows its gaps and its bounds.
  */
 #include <ctype.h>
@@ -225,6 +226,10 @@ bool filter_match(const struct filter *f, const struct report *r)
 			return false;
 		c = s->target.c;
 	} else {
+		/* An exit someone caused is theirs too: --origin host shows what the
+		 * host did, the deaths included. */
+		if (f->origins && r->killed_by && !(f->origins & (1u << r->killed_by->origin)))
+			return false;
 		c = r->proc.c;
 	}
 	return container_match(f, c);

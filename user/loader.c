@@ -243,11 +243,16 @@ int loader_open_and_load(struct loader *ld, const struct loader_opts *opts)
 
 	btf = opts->btf_path ? btf__parse(opts->btf_path, NULL) : btf__load_vmlinux_btf();
 	if (!btf) {
+		char why[128];
+
 		err = -errno;
-		fprintf(stderr, "lookout: cannot parse BTF %s: %s: the file must be a vmlinux "
-				"BTF blob (see /sys/kernel/btf/vmlinux)\n",
-			opts->btf_path ? opts->btf_path : DEFAULT_BTF, strerror(-err));
-		return err;
+		/* libbpf's own codes (beyond errno's range) name format problems. */
+		libbpf_strerror(err, why, sizeof(why));
+		fprintf(stderr, "lookout: %s is not usable kernel BTF (%s): lookout needs the "
+				"kernel's BTF, as in /sys/kernel/btf/vmlinux (CONFIG_DEBUG_INFO_BTF=y)"
+				"%s\n", opts->btf_path ? opts->btf_path : DEFAULT_BTF, why,
+			opts->btf_path ? "; give such a file to --btf" : "");
+		return err ? err : -EINVAL;
 	}
 	ld->skel = lookout_bpf__open_opts(&oopts);
 	if (!ld->skel) {

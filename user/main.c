@@ -87,9 +87,10 @@ static const char *default_host_root(void)
 		return "";
 	if (stat("/proc/1/root", &host)) {
 		/* PID 1 may hold capabilities we lack (then its root is out of reach
-		 * even on the host). Only in a container does that matter: runtime
-		 * state and executables would be the container's own. */
-		if (access("/.dockerenv", F_OK) && access("/run/.containerenv", F_OK))
+		 * even on the host). That matters only where no runtime state is in
+		 * sight, as in lookout's own image: say how to show it the host's. */
+		if (!access("/var/lib/docker", F_OK) || !access("/var/lib/containers", F_OK) ||
+		    !access("/run/containerd", F_OK) || !access("/var/lib/lxc", F_OK))
 			return "";
 		fprintf(stderr, "lookout: warning: cannot look through /proc/1/root (%s): if "
 				"lookout runs in a container, mount the host's / (-v /:/host:ro) "
@@ -121,9 +122,50 @@ static void count_members(int members_fd, struct metrics *m)
 	metrics_set_containers(m, containers);
 }
 
+/*
+ * One poll round takes at most ROUND_MAX records. libbpf drains a ring until
+ * it stays empty, which under a sustained flood is never: the round would not
+ * end, alerts and drop reports would wait, and SIGINT would go unanswered.
+ * Returning an error from the callback stops the drain after this record
+ * (already taken); the alerts ring is always drained first.
+ */
+#define ROUND_MAX 8192
+#define ROUND_FULL (-E2BIG)
+
+struct round {
+	struct pipeline *pl;
+	unsigned int taken;
+};
+
 static int on_record(void *ctx, void *data, size_t size)
 {
-	return pipeline_queue(ctx, data, size) ? -ENOMEM : 0;
+	struct round *r = ctx;
+
+	if (pipeline_queue(r->pl, data, size))
+		return -ENOMEM;
+	return ++r->taken >= ROUND_MAX ? ROUND_FULL : 0;
+}
+
+/*
+ * Take what the rings hold, up to ROUND_MAX records, and write it. The alerts
+ * ring has its own reader and always goes first, so however full `events` is,
+ * a kill from outside a container waits at most one round. Alerts wake the
+ * poll at once; ordinary events mostly do not (they are batched), so after the
+ * poll `events` is read whatever woke it.
+ */
+static int take_round(struct ring_buffer *alerts, struct ring_buffer *events, struct round *r,
+		      int timeout_ms)
+{
+	int err;
+
+	r->taken = 0;
+	err = timeout_ms ? ring_buffer__poll(alerts, timeout_ms) : ring_buffer__consume(alerts);
+	if ((err >= 0 || err == -EINTR) && r->taken < ROUND_MAX)
+		err = ring_buffer__consume(events);
+	pipeline_drain(r->pl);
+	if (err == ROUND_FULL || err == -EINTR)
+		return ROUND_MAX;
+	return err < 0 ? err : (int)r->taken;
 }
 
 static void on_seed(void *ctx, const void *rec, size_t size)
@@ -189,11 +231,13 @@ int main(int argc, char **argv)
 	struct report_host host = {};
 	struct containers *cs = NULL;
 	struct pipeline *pl = NULL;
-	struct ring_buffer *rb = NULL;
+	struct ring_buffer *rb = NULL, *rb_events = NULL;	/* alerts, events */
 	struct lookout_totals totals = {};
 	struct pipeline_counts counts;
 	struct drop_watch drops = {};
 	struct pipeline_opts popts = {};
+	struct round round = {};
+	__u64 stop_ns;
 	int err, ncpus, stats_fd, audit_fd = -1;
 	struct syslog_sink *sink = NULL;
 	struct metrics *metrics = NULL;
@@ -209,13 +253,13 @@ int main(int argc, char **argv)
 	err = options_parse(argc, argv, &o);
 	if (err)
 		return err > 0 ? 0 : 2;
-	if (!o.loader.host_root)
-		o.loader.host_root = default_host_root();
 	o.loader.signal_mask = o.filter.signals;
 	o.loader.kernel_signals = !o.filter.origins || (o.filter.origins & (1u << ORIGIN_KERNEL));
 	err = loader_check_environment(&o.loader);
 	if (err)
 		return 1;
+	if (!o.loader.host_root)
+		o.loader.host_root = default_host_root();
 	if (o.audit_log) {
 		audit_fd = open_audit(o.audit_log);
 		if (audit_fd < 0)
@@ -261,8 +305,10 @@ int main(int argc, char **argv)
 		goto nomem;
 	audit_fd = -1;	/* the pipeline owns it now */
 
-	rb = ring_buffer__new(bpf_map__fd(ld.skel->maps.alerts), on_record, pl, NULL);
-	if (!rb || ring_buffer__add(rb, bpf_map__fd(ld.skel->maps.events), on_record, pl)) {
+	round.pl = pl;
+	rb = ring_buffer__new(bpf_map__fd(ld.skel->maps.alerts), on_record, &round, NULL);
+	rb_events = ring_buffer__new(bpf_map__fd(ld.skel->maps.events), on_record, &round, NULL);
+	if (!rb || !rb_events) {
 		fprintf(stderr, "lookout: cannot map the ring buffers: %s\n", strerror(errno));
 		goto fail;
 	}
@@ -280,17 +326,13 @@ int main(int argc, char **argv)
 	stats_fd = bpf_map__fd(ld.skel->maps.stats);
 	drops.since_ns = clock_ns(CLOCK_BOOTTIME);
 	while (!stop_signal) {
-		err = ring_buffer__poll(rb, POLL_MS);
-		if (err < 0 && err != -EINTR) {
-			fprintf(stderr, "lookout: polling the ring buffers failed: %s\n",
+		err = take_round(rb, rb_events, &round, POLL_MS);
+		if (err < 0) {
+			fprintf(stderr, "lookout: reading the ring buffers failed: %s\n",
 				strerror(-err));
 			reason = "error";
 			break;
 		}
-		/* The poll returns on an alert or the timeout; ordinary events do not
-		 * wake it each time, so take everything that is there. */
-		ring_buffer__consume(rb);
-		pipeline_drain(pl);
 		if (reopen_audit && o.audit_log) {
 			reopen_audit = 0;
 			audit_fd = open_audit(o.audit_log);
@@ -310,9 +352,12 @@ int main(int argc, char **argv)
 	}
 	if (stop_signal)
 		reason = stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
-	/* What the kernel wrote before we stopped, including the signal that stopped us. */
-	ring_buffer__consume(rb);
-	pipeline_drain(pl);
+	/* What the kernel wrote before we stopped, including the signal that stopped
+	 * us; bounded, so a flood cannot keep lookout from stopping. */
+	stop_ns = clock_ns(CLOCK_BOOTTIME);
+	while (take_round(rb, rb_events, &round, 0) == ROUND_MAX &&
+	       clock_ns(CLOCK_BOOTTIME) - stop_ns < LOST_CHECK_NS)
+		;
 	check_drops(pl, stats_fd, ncpus, &drops, &totals);
 	pipeline_counts(pl, &counts);
 	totals.events = counts.records;
@@ -324,6 +369,7 @@ int main(int argc, char **argv)
 		(unsigned long long)(totals.dropped_events + totals.dropped_alerts),
 		(unsigned long long)totals.dropped_events, (unsigned long long)totals.dropped_alerts);
 	ring_buffer__free(rb);
+	ring_buffer__free(rb_events);
 	pipeline_free(pl);
 	syslog_sink_close(sink);
 	metrics_stop(metrics);
@@ -338,6 +384,7 @@ fail:
 	if (audit_fd >= 0)
 		close(audit_fd);
 	ring_buffer__free(rb);
+	ring_buffer__free(rb_events);
 	pipeline_free(pl);
 	syslog_sink_close(sink);
 	metrics_stop(metrics);

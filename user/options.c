@@ -63,8 +63,8 @@ static const struct argp_option option_table[] = {
 	{ "signal", OPT_SIGNAL, "SIG,...", 0, "Only signal events of these signals (KILL,TERM,9)",
 	  0 },
 	{ "origin", OPT_ORIGIN, "ORIGIN,...", 0,
-	  "Only signal events from these origins: runtime, container, other_container, host, "
-	  "kernel", 0 },
+	  "Only signals, and the exits they caused, from these origins: runtime, container, "
+	  "other_container, host, kernel", 0 },
 	{ "runtime-exe", OPT_RUNTIME_EXE, "PATH", 0,
 	  "Also treat processes running this executable as the container runtime "
 	  "(repeatable)", 0 },

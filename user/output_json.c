@@ -209,16 +209,10 @@ static void put_exit_fields(struct outbuf *b, const struct report *r)
 	}
 	put_bool(b, "core_dumped", r->code & 0x80);
 	put_u64(b, "status", report_exit_status(r->code));
-	if (r->killed_by) {
+	if (r->killed_by)
 		put_sender(b, "killed_by", r->killed_by);
-	} else if (r->killer && r->killer->pid) {
-		/* The kernel named the sender, but its signal event was lost. */
-		outbuf_printf(b, ",\"killed_by\":{\"host_pid\":%u,\"start_time\":%llu,"
-				 "\"origin\":null,\"signal_event_lost\":true}",
-			      r->killer->pid, (unsigned long long)r->killer->start_time);
-	} else {
+	else
 		outbuf_puts(b, ",\"killed_by\":null");
-	}
 	put_bool(b, "out_of_band", report_out_of_band(r));
 }
 

@@ -38,6 +38,7 @@ struct proc_entry {
 	bool argv_truncated;
 	__u32 mntns;
 	bool exited;
+	bool exe_known;		/* exe (maybe NULL: gone) was looked up */
 };
 
 struct queued {
@@ -166,6 +167,7 @@ static void proc_remember(struct pipeline *pl, const struct proc_view *v)
 		pl->nr_procs++;
 	}
 	if (v->exe.ptr && v->exe.ptr != e->exe) {
+		e->exe_known = true;
 		free(e->exe);
 		e->exe = dup_bytes(v->exe);
 		e->exe_len = e->exe ? v->exe.len : 0;
@@ -270,6 +272,35 @@ static void view_proc(struct pipeline *pl, struct proc_view *v, const void *rec,
 	proc_complete(pl, v);
 }
 
+/* An ancestor's exe: what an exec showed, else /proc once (checked against its
+ * start time), remembered either way: the same shells send signal after signal. */
+static void ancestor_exe(struct pipeline *pl, const struct lk_ancestor *a, char *out, size_t len)
+{
+	struct proc_entry **pp = proc_find(pl, a->pid, a->start_time), *e = *pp;
+
+	out[0] = '\0';
+	if (e && e->exe_known) {
+		snprintf(out, len, "%s", e->exe ? e->exe : "");
+		return;
+	}
+	proc_exe_if_same(a->pid, a->start_time, out, len);
+	if (!e) {
+		if (pl->nr_procs >= PROC_CACHE_MAX)
+			return;
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return;
+		e->pid = a->pid;
+		e->start_time = a->start_time;
+		*pp = e;
+		pl->nr_procs++;
+	}
+	free(e->exe);
+	e->exe = out[0] ? strdup(out) : NULL;
+	e->exe_len = e->exe ? strlen(e->exe) : 0;
+	e->exe_known = true;
+}
+
 static enum origin signal_origin(const struct signal_view *s)
 {
 	const struct lk_proc *sender = s->sender.k;
@@ -295,15 +326,17 @@ static void view_signal(struct pipeline *pl, struct signal_view *s,
 	s->k = k;
 	view_proc(pl, &s->sender, k, size, &k->sender, k->hdr.time_ns);
 	view_proc(pl, &s->target, k, size, &k->target, k->hdr.time_ns);
-	proc_complete_from_proc(pl, &s->target);
 	s->origin = signal_origin(s);
 	s->out_of_band = s->origin == ORIGIN_HOST || s->origin == ORIGIN_OTHER_CONTAINER;
+	/* Reading /proc costs three file reads: spend them on signals from outside
+	 * the container, not on a container's own (possibly flooding) signals. */
+	if (s->origin != ORIGIN_KERNEL && s->origin != ORIGIN_CONTAINER)
+		proc_complete_from_proc(pl, &s->target);
 	if (n > LK_ANCESTRY_MAX)
 		n = LK_ANCESTRY_MAX;
 	for (i = 0; i < n; i++) {
 		s->ancestry[i].k = &k->ancestry[i];
-		proc_exe_if_same(k->ancestry[i].pid, k->ancestry[i].start_time,
-				 s->ancestry[i].exe, sizeof(s->ancestry[i].exe));
+		ancestor_exe(pl, &k->ancestry[i], s->ancestry[i].exe, sizeof(s->ancestry[i].exe));
 	}
 	s->nr_ancestors = n;
 }
@@ -486,7 +519,7 @@ static const struct lk_signal_event *recent_find(struct pipeline *pl, const stru
 	for (i = 0; i < RECENT_SIGNALS; i++) {
 		const struct lk_signal_event *s = pl->recent[i];
 
-		if (s && s->hdr.time_ns == k->signal_time && s->sender.pid == k->pid) {
+		if (s && s->hdr.time_ns == k->signal_time && s->sender.pid == k->sender.pid) {
 			*size = pl->recent_size[i];
 			return s;
 		}
@@ -510,6 +543,7 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 {
 	struct report r = { .type = REPORT_EXIT, .time_ns = e->hdr.time_ns };
 	const struct lk_signal_event *sig = NULL;
+	struct lk_signal_event note;
 	struct signal_view killer;
 	size_t sig_size = 0;
 
@@ -519,13 +553,26 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 		goto forget;
 	r.code = e->code;
 	/* Only the signal that actually ended it, and only one a process sent. */
-	if (e->killer.pid && (e->code & 0x7f) == e->killer.sig) {
-		r.killer = &e->killer;
+	if (e->killer.sender.pid && (e->code & 0x7f) == e->killer.sig) {
 		sig = recent_find(pl, &e->killer, &sig_size);
-		if (sig) {
-			view_signal(pl, &killer, sig, sig_size);
-			r.killed_by = &killer;
+		if (!sig) {
+			/* Its event was dropped, filtered or is still on its way: the
+			 * kernel's note names the sender; exe and argv come from what
+			 * lookout saw of it, the ancestry is unknown. */
+			memset(&note, 0, sizeof(note));
+			note.hdr.type = LK_EV_SIGNAL;
+			note.hdr.size = sizeof(note);
+			note.hdr.time_ns = e->killer.signal_time;
+			note.sender = e->killer.sender;
+			note.target = e->proc;
+			note.target.exe.off = note.target.argv.off = 0;
+			note.sig = (__s32)e->killer.sig;
+			note.how = LK_SIG_BY_SYSCALL;
+			sig = &note;
+			sig_size = sizeof(note);
 		}
+		view_signal(pl, &killer, sig, sig_size);
+		r.killed_by = &killer;
 	}
 	write_report(pl, &r);
 	if (ends_container(pl, e, r.proc.c)) {

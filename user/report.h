@@ -76,7 +76,6 @@ struct report {
 	/* exit, container_exit */
 	__u32 code;
 	const struct signal_view *killed_by;
-	const struct lk_killer *killer;	/* the kernel's note, even when its signal event is lost */
 
 	/* signal */
 	const struct signal_view *signal;
