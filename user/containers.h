@@ -31,7 +31,11 @@ struct container {
 	bool existing;			/* running before lookout started */
 	__u32 init_pid;
 	__u64 init_start;
-	__u32 pidns;
+	__u32 pidns;			/* its init's: the namespace whose end is its end */
+	/* While seeding: the best candidate for its init seen so far. */
+	size_t seed;			/* 1 + index in the seed queue; 0 none */
+	bool seed_init;
+	__u64 seed_start;
 };
 
 struct containers;

@@ -318,7 +318,7 @@ int main(int argc, char **argv)
 	pipeline_lookout_start(pl, clock_ns(CLOCK_BOOTTIME));
 	if (loader_seed_tasks(&ld, on_seed, pl))
 		goto fail;
-	pipeline_drain(pl);
+	pipeline_seed_done(pl);
 	if (privileges_drop())
 		goto fail;
 

@@ -534,8 +534,9 @@ static bool ends_container(const struct pipeline *pl, const struct lk_exit_event
 {
 	if (!c || !c->started || (e->proc.flags & LK_PF_ENTERED))
 		return false;
-	if (e->proc.pidns != pl->host.host_pidns)
-		return e->proc.ns_pid == 1;
+	/* Its init, in its own namespace: not a namespace one of its processes made. */
+	if (c->pidns != pl->host.host_pidns)
+		return e->proc.ns_pid == 1 && e->proc.pidns == c->pidns;
 	return e->last_in_container;
 }
 
@@ -770,28 +771,72 @@ void pipeline_drain(struct pipeline *pl)
 	flush(pl);
 }
 
-/* A process running at start: remember it, with argv from /proc; the first one
- * met of each container announces the container. */
+/* A process running at start, one record from the seed iterator: queued until
+ * pipeline_seed_done() has seen them all. */
 void pipeline_seed(struct pipeline *pl, const void *data, size_t size)
 {
 	const struct lk_exec_event *e = data;
-	struct proc_view v;
-	char *argv = NULL;
-	size_t argv_len = 0;
 
 	if (size < sizeof(*e) || e->hdr.size > size || e->hdr.type != LK_EV_EXEC)
 		return;
-	view_proc(pl, &v, e, e->hdr.size, &e->proc, e->hdr.time_ns);
-	if (!v.c)
-		return;
-	if (proc_read_cmdline(e->proc.pid, e->proc.start_time, &argv, &argv_len) == 0) {
-		v.argv.ptr = argv;
-		v.argv.len = argv_len;
+	pipeline_queue(pl, data, e->hdr.size);
+}
+
+static bool seed_is_init(const struct pipeline *pl, const struct lk_proc *k)
+{
+	return k->ns_pid == 1 && k->pidns != pl->host.host_pidns;
+}
+
+/*
+ * Remember every process running at start (argv from /proc), and announce each
+ * container with its init: the oldest process that is PID 1 of its namespace,
+ * else (--pid=host) its oldest process. The iterator's order (by PID) says
+ * nothing about which one that is.
+ */
+void pipeline_seed_done(struct pipeline *pl)
+{
+	struct proc_view v;
+	size_t i;
+
+	for (i = 0; i < pl->queued; i++) {
+		const struct lk_exec_event *e = (const void *)(pl->arena + pl->queue[i].off);
+		char *argv = NULL;
+		size_t argv_len = 0;
+		struct container *c;
+		bool init;
+
+		view_proc(pl, &v, e, e->hdr.size, &e->proc, e->hdr.time_ns);
+		c = v.c;
+		if (!c)
+			continue;
+		if (proc_read_cmdline(e->proc.pid, e->proc.start_time, &argv, &argv_len) == 0) {
+			v.argv.ptr = argv;
+			v.argv.len = argv_len;
+		}
+		proc_remember(pl, &v);
+		free(argv);
+		if (c->started || (e->proc.flags & (LK_PF_ENTERED | LK_PF_RUNTIME)))
+			continue;
+		init = seed_is_init(pl, &e->proc);
+		if (!c->seed || (init && !c->seed_init) ||
+		    (init == c->seed_init && e->proc.start_time < c->seed_start)) {
+			c->seed = i + 1;
+			c->seed_init = init;
+			c->seed_start = e->proc.start_time;
+		}
 	}
-	proc_remember(pl, &v);
-	if (!v.c->started && !(e->proc.flags & (LK_PF_ENTERED | LK_PF_RUNTIME)))
+	for (i = 0; i < pl->queued; i++) {
+		const struct lk_exec_event *e = (const void *)(pl->arena + pl->queue[i].off);
+
+		view_proc(pl, &v, e, e->hdr.size, &e->proc, e->hdr.time_ns);
+		if (!v.c || v.c->seed != i + 1)
+			continue;
+		v.c->seed = 0;
 		start_container(pl, &v, e->hdr.time_ns, true);
-	free(argv);
+	}
+	pl->queued = 0;
+	pl->arena_len = 0;
+	flush(pl);
 }
 
 void pipeline_lookout_start(struct pipeline *pl, __u64 now_ns)

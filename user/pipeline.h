@@ -41,8 +41,10 @@ int pipeline_queue(struct pipeline *pl, const void *data, size_t size);
 /* Handle the queued records in kernel time order and write the result. */
 void pipeline_drain(struct pipeline *pl);
 
-/* Processes found running at start, one record each from the seed iterator. */
+/* Processes found running at start, one record each from the seed iterator;
+ * then pipeline_seed_done() to announce the containers they make up. */
 void pipeline_seed(struct pipeline *pl, const void *data, size_t size);
+void pipeline_seed_done(struct pipeline *pl);
 
 void pipeline_lookout_start(struct pipeline *pl, __u64 now_ns);
 void pipeline_lookout_stop(struct pipeline *pl, __u64 now_ns, const char *reason,
