@@ -257,13 +257,13 @@ int main(int argc, char **argv)
 	o.loader.kernel_signals = !o.filter.origins || (o.filter.origins & (1u << ORIGIN_KERNEL));
 	err = loader_check_environment(&o.loader);
 	if (err)
-		return 1;
+		goto fail;
 	if (!o.loader.host_root)
 		o.loader.host_root = default_host_root();
 	if (o.audit_log) {
 		audit_fd = open_audit(o.audit_log);
 		if (audit_fd < 0)
-			return 1;
+			goto fail;
 	}
 	if (o.metrics_listen) {
 		metrics = metrics_start(o.metrics_listen, oerr, sizeof(oerr));
