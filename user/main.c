@@ -238,7 +238,7 @@ int main(int argc, char **argv)
 	struct pipeline_opts popts = {};
 	struct round round = {};
 	__u64 stop_ns;
-	int err, ncpus, stats_fd, audit_fd = -1;
+	int err, ncpus, stats_fd, audit_fd = -1, status;
 	struct syslog_sink *sink = NULL;
 	struct metrics *metrics = NULL;
 	char oerr[1024];
@@ -368,19 +368,14 @@ int main(int argc, char **argv)
 		(unsigned long long)totals.events, (unsigned long long)totals.written,
 		(unsigned long long)(totals.dropped_events + totals.dropped_alerts),
 		(unsigned long long)totals.dropped_events, (unsigned long long)totals.dropped_alerts);
-	ring_buffer__free(rb);
-	ring_buffer__free(rb_events);
-	pipeline_free(pl);
-	syslog_sink_close(sink);
-	metrics_stop(metrics);
-	containers_free(cs);
-	loader_destroy(&ld);
-	options_free(&o);
-	return strcmp(reason, "error") ? 0 : 1;
+	status = strcmp(reason, "error") ? 0 : 1;
+	goto cleanup;
 
 nomem:
 	fprintf(stderr, "lookout: out of memory\n");
 fail:
+	status = 1;
+cleanup:
 	if (audit_fd >= 0)
 		close(audit_fd);
 	ring_buffer__free(rb);
@@ -391,5 +386,5 @@ fail:
 	containers_free(cs);
 	loader_destroy(&ld);
 	options_free(&o);
-	return 1;
+	return status;
 }
