@@ -73,11 +73,13 @@ e2e: lookout
 	$(Q)tests/e2e/run.sh
 
 # The one command that passes the tests on a new machine: the plain build and
-# its unit tests, then everything again under AddressSanitizer and
-# UndefinedBehaviorSanitizer, with the end-to-end tests driving that binary.
+# its unit tests, a short run of every fuzz target (and its regression inputs),
+# then everything again under AddressSanitizer and UndefinedBehaviorSanitizer,
+# with the end-to-end tests driving that binary.
 SAN_OUTPUT = $(OUTPUT)-san
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit
+	$(Q)$(MAKE) --no-print-directory fuzz-ci
 	$(Q)$(MAKE) --no-print-directory OUTPUT=$(SAN_OUTPUT) SANITIZE=1 $(SAN_OUTPUT)/lookout unit
 	$(Q)LOOKOUT_BIN=$(CURDIR)/$(SAN_OUTPUT)/lookout ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 tests/e2e/run.sh

@@ -87,9 +87,11 @@ static const struct argp_option option_table[] = {
 int options_parse_size(const char *s, __u32 *out)
 {
 	unsigned long long v;
+	unsigned int shift = 0;
 	char *end;
 
-	if (!s || !*s || *s == '-')
+	/* digits first: strtoull would also take white space and a sign, and negate */
+	if (!s || *s < '0' || *s > '9')
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -97,19 +99,23 @@ int options_parse_size(const char *s, __u32 *out)
 		return -EINVAL;
 	switch (*end) {
 	case 'k': case 'K':
-		v <<= 10;
+		shift = 10;
 		end++;
 		break;
 	case 'm': case 'M':
-		v <<= 20;
+		shift = 20;
 		end++;
 		break;
 	case 'g': case 'G':
-		v <<= 30;
+		shift = 30;
 		end++;
 		break;
 	}
-	if (*end || v < 4096 || v > (1ULL << 30) || (v & (v - 1)))
+	/* checked before the shift, which would wrap 17179869185G around to 1G */
+	if (*end || v > (1ULL << 30) >> shift)
+		return -EINVAL;
+	v <<= shift;
+	if (v < 4096 || (v & (v - 1)))
 		return -EINVAL;
 	*out = (__u32)v;
 	return 0;

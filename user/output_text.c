@@ -108,8 +108,10 @@ static void put_signal_details(struct outbuf *b, const struct signal_view *s)
 		if (s->sender.k->auid != (__u32)-1)
 			outbuf_printf(b, " auid=%u", s->sender.k->auid);
 		format_tty(tty, sizeof(tty), s->sender.k->tty);
-		if (tty[0])
-			outbuf_printf(b, " tty=%s", tty);
+		if (tty[0]) {
+			outbuf_puts(b, " tty=");
+			text_put_string(b, tty, strlen(tty));
+		}
 	}
 	if (s->k->sender.flags & LK_PF_ENTERED)
 		outbuf_puts(b, " entered_namespaces");

@@ -34,14 +34,17 @@ static int docker_k8s_labels(struct json_object *labels, struct container_meta *
 
 static int docker_parse(struct json_object *cfg, const char *id, struct container_meta *m)
 {
-	struct json_object *config, *labels = NULL;
+	struct json_object *config, *labels = NULL, *v = NULL;
 	char buf[sizeof(m->name) + 1];
 	const char *name;
 	int err;
 
-	/* a config.v2.json that describes another container is not this one's */
-	err = runtime_json_str(cfg, "ID", buf, sizeof(buf));
-	if (err || (buf[0] && strcmp(buf, id) != 0))
+	/* a config.v2.json that describes another container is not this one's: an "ID"
+	 * must be exactly id (runtime_json_str would read a long one or one with a NUL as "") */
+	if (json_object_object_get_ex(cfg, "ID", &v) && v &&
+	    (!json_object_is_type(v, json_type_string) ||
+	     (size_t)json_object_get_string_len(v) != strlen(id) ||
+	     memcmp(json_object_get_string(v), id, strlen(id)) != 0))
 		return -EINVAL;
 	err = runtime_json_str(cfg, "Name", buf, sizeof(buf));
 	if (err)

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fuzz_json.h - reference readings of runtime state for the fuzz_runtime_* targets,
+ * written from runtime.h's contract with json-c directly (not through user/runtime.c):
+ * one strict JSON value with only white space after it; a string field that is too long
+ * for its destination or holds a NUL is "" (unknown), never cut; null or absent is "";
+ * any other type makes the file malformed.
+ */
+#ifndef LOOKOUT_FUZZ_JSON_H
+#define LOOKOUT_FUZZ_JSON_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "runtime.h"
+
+/* The one value of type `type` that buf holds, or NULL. */
+static inline struct json_object *ref_json_strict(const char *buf, size_t len, json_type type)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	size_t end;
+
+	if (!buf || len == 0 || len > 0x7fffffff || memchr(buf, '\0', len))
+		return NULL;
+	tok = json_tokener_new();
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	obj = json_tokener_parse_ex(tok, buf, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	if (obj && json_tokener_get_error(tok) != json_tokener_success) {
+		json_object_put(obj);
+		obj = NULL;
+	}
+	json_tokener_free(tok);
+	for (size_t i = end; obj && i < len; i++) {
+		if (!strchr(" \t\n\r", buf[i])) {
+			json_object_put(obj);
+			obj = NULL;
+		}
+	}
+	if (obj && !json_object_is_type(obj, type)) {
+		json_object_put(obj);
+		obj = NULL;
+	}
+	return obj;
+}
+
+/* obj[key] (NULL when absent or null). */
+static inline struct json_object *ref_get(struct json_object *obj, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (!obj || !json_object_is_type(obj, json_type_object) ||
+	    !json_object_object_get_ex(obj, key, &v))
+		return NULL;
+	return v;
+}
+
+/* A string value into dst ("" when it does not fit or holds a NUL); false: not a string. */
+static inline bool ref_str_val(struct json_object *v, char *dst, size_t dstlen)
+{
+	size_t n;
+
+	dst[0] = '\0';
+	if (!v)
+		return true;
+	if (!json_object_is_type(v, json_type_string))
+		return false;
+	n = (size_t)json_object_get_string_len(v);
+	if (n < dstlen && !memchr(json_object_get_string(v), '\0', n))
+		memcpy(dst, json_object_get_string(v), n + 1);
+	return true;
+}
+
+static inline bool ref_str(struct json_object *obj, const char *key, char *dst, size_t dstlen)
+{
+	return ref_str_val(ref_get(obj, key), dst, dstlen);
+}
+
+/* obj[key] is absent, null or an object (in *out). */
+static inline bool ref_obj(struct json_object *obj, const char *key, struct json_object **out)
+{
+	*out = ref_get(obj, key);
+	return !*out || json_object_is_type(*out, json_type_object);
+}
+
+static inline bool meta_is_zero(const struct container_meta *m)
+{
+	static const struct container_meta zero;
+
+	return !memcmp(m->name, zero.name, sizeof(zero.name)) &&
+	       !memcmp(m->image, zero.image, sizeof(zero.image)) &&
+	       !memcmp(m->pod, zero.pod, sizeof(zero.pod)) &&
+	       !memcmp(m->k8s_namespace, zero.k8s_namespace, sizeof(zero.k8s_namespace)) &&
+	       m->runtime == RUNTIME_NONE;
+}
+
+/* got (from the reader) is the expected meta field by field. */
+static inline void check_meta(const struct container_meta *got, const struct container_meta *want)
+{
+	FUZZ_CHECK(memchr(got->name, '\0', sizeof(got->name)) && !strcmp(got->name, want->name),
+		   "name '%s', want '%s'", got->name, want->name);
+	FUZZ_CHECK(memchr(got->image, '\0', sizeof(got->image)) &&
+			   !strcmp(got->image, want->image),
+		   "image '%s', want '%s'", got->image, want->image);
+	FUZZ_CHECK(memchr(got->pod, '\0', sizeof(got->pod)) && !strcmp(got->pod, want->pod),
+		   "pod '%s', want '%s'", got->pod, want->pod);
+	FUZZ_CHECK(memchr(got->k8s_namespace, '\0', sizeof(got->k8s_namespace)) &&
+			   !strcmp(got->k8s_namespace, want->k8s_namespace),
+		   "namespace '%s', want '%s'", got->k8s_namespace, want->k8s_namespace);
+	FUZZ_CHECK(got->runtime == want->runtime, "runtime %d, want %d", (int)got->runtime,
+		   (int)want->runtime);
+}
+
+#endif /* LOOKOUT_FUZZ_JSON_H */
