@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -123,49 +124,80 @@ static void count_members(int members_fd, struct metrics *m)
 }
 
 /*
- * One poll round takes at most ROUND_MAX records. libbpf drains a ring until
- * it stays empty, which under a sustained flood is never: the round would not
+ * One round takes at most ROUND_MAX records. libbpf drains a ring until it
+ * stays empty, which under a sustained flood is never: the round would not
  * end, alerts and drop reports would wait, and SIGINT would go unanswered.
  * Returning an error from the callback stops the drain after this record
- * (already taken); the alerts ring is always drained first.
+ * (already taken).
  */
-#define ROUND_MAX 8192
+#define ROUND_MAX 4096
 #define ROUND_FULL (-E2BIG)
 
 struct round {
 	struct pipeline *pl;
 	unsigned int taken;
+	int epfd;			/* both rings' epoll descriptors */
 };
 
-static int on_record(void *ctx, void *data, size_t size)
+static int take(struct round *r, void *data, size_t size, bool alert)
 {
-	struct round *r = ctx;
-
-	if (pipeline_queue(r->pl, data, size))
+	if (pipeline_queue(r->pl, data, size, alert))
 		return -ENOMEM;
 	return ++r->taken >= ROUND_MAX ? ROUND_FULL : 0;
 }
 
+static int on_alert(void *ctx, void *data, size_t size)
+{
+	return take(ctx, data, size, true);
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	return take(ctx, data, size, false);
+}
+
 /*
- * Take what the rings hold, up to ROUND_MAX records, and write it. The alerts
- * ring has its own reader and always goes first, so however full `events` is,
- * a kill from outside a container waits at most one round. Alerts wake the
- * poll at once; ordinary events mostly do not (they are batched), so after the
- * poll `events` is read whatever woke it.
+ * Wait until either ring has data (alerts wake at once, events once a batch
+ * has built up) or the timeout, then take the alerts ring first and `events`
+ * after, up to ROUND_MAX records, and write them: in kernel time order, each
+ * alert written out as soon as it is handled.
  */
 static int take_round(struct ring_buffer *alerts, struct ring_buffer *events, struct round *r,
 		      int timeout_ms)
 {
-	int err;
+	struct epoll_event ev[2];
+	int err = 0;
 
 	r->taken = 0;
-	err = timeout_ms ? ring_buffer__poll(alerts, timeout_ms) : ring_buffer__consume(alerts);
-	if ((err >= 0 || err == -EINTR) && r->taken < ROUND_MAX)
+	if (timeout_ms && epoll_wait(r->epfd, ev, 2, timeout_ms) < 0 && errno != EINTR)
+		return -errno;
+	err = ring_buffer__consume(alerts);
+	if (err >= 0 && r->taken < ROUND_MAX)
 		err = ring_buffer__consume(events);
 	pipeline_drain(r->pl);
-	if (err == ROUND_FULL || err == -EINTR)
+	if (err == ROUND_FULL)
 		return ROUND_MAX;
 	return err < 0 ? err : (int)r->taken;
+}
+
+/* One epoll descriptor that wakes for either ring. */
+static int round_epoll(struct ring_buffer *alerts, struct ring_buffer *events)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int epfd = epoll_create1(EPOLL_CLOEXEC);
+
+	if (epfd < 0)
+		return -errno;
+	ev.data.fd = ring_buffer__epoll_fd(alerts);
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
+		goto fail;
+	ev.data.fd = ring_buffer__epoll_fd(events);
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
+		goto fail;
+	return epfd;
+fail:
+	close(epfd);
+	return -errno;
 }
 
 static void on_seed(void *ctx, const void *rec, size_t size)
@@ -306,9 +338,12 @@ int main(int argc, char **argv)
 	audit_fd = -1;	/* the pipeline owns it now */
 
 	round.pl = pl;
-	rb = ring_buffer__new(bpf_map__fd(ld.skel->maps.alerts), on_record, &round, NULL);
-	rb_events = ring_buffer__new(bpf_map__fd(ld.skel->maps.events), on_record, &round, NULL);
-	if (!rb || !rb_events) {
+	round.epfd = -1;
+	rb = ring_buffer__new(bpf_map__fd(ld.skel->maps.alerts), on_alert, &round, NULL);
+	rb_events = ring_buffer__new(bpf_map__fd(ld.skel->maps.events), on_event, &round, NULL);
+	if (rb && rb_events)
+		round.epfd = round_epoll(rb, rb_events);
+	if (!rb || !rb_events || round.epfd < 0) {
 		fprintf(stderr, "lookout: cannot map the ring buffers: %s\n", strerror(errno));
 		goto fail;
 	}
@@ -378,6 +413,8 @@ fail:
 cleanup:
 	if (audit_fd >= 0)
 		close(audit_fd);
+	if (round.epfd >= 0)
+		close(round.epfd);
 	ring_buffer__free(rb);
 	ring_buffer__free(rb_events);
 	pipeline_free(pl);

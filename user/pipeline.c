@@ -46,6 +46,7 @@ struct queued {
 	size_t seq;
 	size_t size;
 	size_t off;		/* in the arena */
+	bool alert;
 };
 
 struct pipeline {
@@ -709,7 +710,7 @@ void pipeline_free(struct pipeline *pl)
 	free(pl);
 }
 
-int pipeline_queue(struct pipeline *pl, const void *data, size_t size)
+int pipeline_queue(struct pipeline *pl, const void *data, size_t size, bool alert)
 {
 	struct queued *q;
 
@@ -743,6 +744,7 @@ int pipeline_queue(struct pipeline *pl, const void *data, size_t size)
 	memcpy(pl->arena + q->off, data, size);
 	pl->arena_len += (size + 7) & ~(size_t)7;	/* keep every record 8-aligned */
 	q->size = size;
+	q->alert = alert;
 	q->time_ns = ((const struct lk_hdr *)data)->time_ns;
 	q->seq = pl->seq++;
 	pl->queued++;
@@ -758,17 +760,44 @@ static int queued_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* After a burst, give back what the round's buffers grew to: the steady state
+ * needs little, and a monitor should not keep its worst moment's memory. */
+#define KEEP_BYTES (1u << 20)
+
+static void shrink(struct pipeline *pl)
+{
+	if (pl->arena_cap > KEEP_BYTES) {
+		free(pl->arena);
+		pl->arena = NULL;
+		pl->arena_cap = 0;
+	}
+	if (pl->queue_cap > 4096) {
+		free(pl->queue);
+		pl->queue = NULL;
+		pl->queue_cap = 0;
+	}
+	if (pl->out.cap > KEEP_BYTES)
+		outbuf_free(&pl->out);
+	if (pl->audit.cap > KEEP_BYTES)
+		outbuf_free(&pl->audit);
+}
+
 void pipeline_drain(struct pipeline *pl)
 {
 	size_t i;
 
 	if (pl->queued > 1)
 		qsort(pl->queue, pl->queued, sizeof(*pl->queue), queued_cmp);
-	for (i = 0; i < pl->queued; i++)
+	for (i = 0; i < pl->queued; i++) {
 		handle(pl, pl->arena + pl->queue[i].off, pl->queue[i].size);
+		/* Someone may be waiting for this one: out now, not after the round. */
+		if (pl->queue[i].alert)
+			flush(pl);
+	}
 	pl->queued = 0;
 	pl->arena_len = 0;
 	flush(pl);
+	shrink(pl);
 }
 
 /* A process running at start, one record from the seed iterator: queued until
@@ -779,7 +808,7 @@ void pipeline_seed(struct pipeline *pl, const void *data, size_t size)
 
 	if (size < sizeof(*e) || e->hdr.size > size || e->hdr.type != LK_EV_EXEC)
 		return;
-	pipeline_queue(pl, data, e->hdr.size);
+	pipeline_queue(pl, data, e->hdr.size, false);
 }
 
 static bool seed_is_init(const struct pipeline *pl, const struct lk_proc *k)

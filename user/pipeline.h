@@ -36,8 +36,9 @@ struct pipeline *pipeline_new(const struct pipeline_opts *opts, struct container
 			      const struct report_host *host);
 void pipeline_free(struct pipeline *pl);
 
-/* Queue one ring-buffer record (copied); returns 0, or -ENOMEM. */
-int pipeline_queue(struct pipeline *pl, const void *data, size_t size);
+/* Queue one ring-buffer record (copied); `alert` if it came through the alerts
+ * ring, to be written out as soon as it is handled. Returns 0, or -ENOMEM. */
+int pipeline_queue(struct pipeline *pl, const void *data, size_t size, bool alert);
 /* Handle the queued records in kernel time order and write the result. */
 void pipeline_drain(struct pipeline *pl);
 
