@@ -243,15 +243,22 @@ static __always_inline bool task_is_runtime(struct task_struct *task)
 
 /* ---- process identity ---------------------------------------------------- */
 
+/*
+ * The hot helpers below (run for every process event, host ones included)
+ * read through the BTF-typed pointers tp_btf and iterator programs get, with
+ * plain CO-RE field loads: the verifier turns them into guarded loads, far
+ * cheaper than a bpf_probe_read_kernel() call per hop. Only the variable
+ * index into pid->numbers[] needs a helper.
+ */
 static __always_inline struct upid task_upid(struct task_struct *task)
 {
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	struct pid *pid = task->thread_pid;
 	struct upid up = {};
 	__u32 level;
 
 	if (!pid)
 		return up;
-	level = BPF_CORE_READ(pid, level);
+	level = pid->level;
 	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
 	return up;
 }
@@ -261,28 +268,26 @@ static __always_inline __u32 task_pidns(struct task_struct *task)
 {
 	struct upid up = task_upid(task);
 
-	return up.ns ? BPF_CORE_READ(up.ns, ns.inum) : 0;
+	return up.ns ? BPF_CORE_READ(up.ns, ns.inum) : 0;	/* up.ns came from a helper */
 }
 
 static __always_inline __u64 task_cgroup_id(struct task_struct *task)
 {
-	struct cgroup_subsys_state *css;
 	struct cgroup *cg;
 	int ssid;
 
 	if (cgroup_v1_memory) {
 		ssid = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
-		css = BPF_CORE_READ(task, cgroups, subsys[ssid & 15]);
-		cg = BPF_CORE_READ(css, cgroup);
+		cg = task->cgroups->subsys[ssid & 15]->cgroup;
 	} else {
-		cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+		cg = task->cgroups->dfl_cgrp;
 	}
-	return cg ? BPF_CORE_READ(cg, kn, id) : 0;
+	return cg ? cg->kn->id : 0;
 }
 
 static __always_inline bool is_self(struct task_struct *task)
 {
-	return self_pid && BPF_CORE_READ(task, tgid) == self_pid;
+	return self_pid && task->tgid == self_pid;
 }
 
 /* Membership from first principles: the cgroup decides, then the PID namespace. */
@@ -316,10 +321,9 @@ static __always_inline struct lk_ckey classify(struct task_struct *task, __u64 c
 static __always_inline struct lk_pkey pkey_of(struct task_struct *task)
 {
 	struct lk_pkey k = {};
-	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
 
-	k.pid = BPF_CORE_READ(task, tgid);
-	k.start_time = BPF_CORE_READ(leader, start_boottime);
+	k.pid = task->tgid;
+	k.start_time = task->group_leader->start_boottime;
 	return k;
 }
 
@@ -414,7 +418,7 @@ static __always_inline void read_tty(struct task_struct *task, char *out)
 static __always_inline void read_proc(struct task_struct *task, struct lk_proc *p,
 				      struct lk_ckey *ckey)
 {
-	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+	struct task_struct *leader = task->group_leader;
 	const struct cred *cred = BPF_CORE_READ(task, real_cred);
 	struct upid up = task_upid(leader);
 	struct file *exe;
@@ -669,12 +673,12 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 	struct lk_ckey *entry, key;
 
 	/* A new thread shares its process's entry. */
-	if (BPF_CORE_READ(child, tgid) == BPF_CORE_READ(parent, tgid))
+	if (child->tgid == parent->tgid)
 		return 0;
 	ppk = pkey_of(parent);
-	cpk.pid = BPF_CORE_READ(child, tgid);
+	cpk.pid = child->tgid;
 	cpk.pad = 0;
-	cpk.start_time = BPF_CORE_READ(child, start_boottime);
+	cpk.start_time = child->start_boottime;
 	entry = bpf_map_lookup_elem(&tracked, &ppk);
 	if (entry && !(entry->flags & LK_PF_PENDING) &&
 	    task_pidns(child) == task_pidns(parent)) {
@@ -827,7 +831,7 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 	__u32 off;
 	bool alert;
 
-	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+	if (task->signal->live.counter != 0)
 		return 0;
 	pk = pkey_of(task);
 	entry = bpf_map_lookup_elem(&tracked, &pk);
@@ -901,12 +905,12 @@ static __always_inline bool sent_by_syscall(struct task_struct *cur, int sig, __
 	long nr, want;
 
 	*nr_out = -1;
-	if (BPF_CORE_READ(cur, flags) & (PF_EXITING | PF_KTHREAD))
+	if (cur->flags & (PF_EXITING | PF_KTHREAD))
 		return false;
 	regs = (struct pt_regs *)bpf_task_pt_regs(cur);
 	if (!regs)
 		return false;
-	nr = BPF_CORE_READ(regs, orig_ax);
+	nr = regs->orig_ax;
 	*nr_out = nr;
 	switch (nr) {
 	case NR_kill:
