@@ -14,7 +14,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lookout import BINARY, Scope, child_pids, host_pidns, proc_status, require_binary, wait_until  # noqa: E402
+from lookout import (BINARY, Scope, _no_duplicates, _reject_constant, child_pids,  # noqa: E402
+                     host_pidns, proc_status, require_binary, wait_until)
 
 PS_KEYS = {"id": str, "name": (str, type(None)), "image": (str, type(None)), "runtime": str,
            "init_pid": int, "processes": int, "started": str, "root": str, "pidns": int,
@@ -35,19 +36,6 @@ def lookout(*args, timeout=60):
     except subprocess.TimeoutExpired:
         raise AssertionError("lookout %s did not finish within %ss" % (" ".join(args), timeout))
     return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
-
-
-def _no_duplicates(pairs):
-    obj = {}
-    for k, v in pairs:
-        if k in obj:
-            raise ValueError("duplicate key %r" % k)
-        obj[k] = v
-    return obj
-
-
-def _reject_constant(name):
-    raise ValueError("non-standard JSON constant %s" % name)
 
 
 def strict_json(raw, what):
