@@ -14,6 +14,8 @@ PACKAGES=(
 	python3 util-linux iproute2 jq procps tar
 	# output tests: a real syslog receiver and a real Prometheus
 	rsyslog prometheus
+	# the static binary and its FROM-scratch image (make static, test_image.py)
+	libzstd-dev dpkg-dev xz-utils
 )
 
 missing=()
