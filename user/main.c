@@ -268,7 +268,7 @@ int main(int argc, char **argv)
 	struct pipeline_counts counts;
 	struct drop_watch drops = {};
 	struct pipeline_opts popts = {};
-	struct round round = {};
+	struct round round = { .epfd = -1 };
 	__u64 stop_ns;
 	int err, ncpus, stats_fd, audit_fd = -1, status;
 	struct syslog_sink *sink = NULL;
