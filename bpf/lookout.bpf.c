@@ -839,13 +839,12 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 		key = *entry;
 	else
 		key = classify(task, task_cgroup_id(task), task_pidns(task));
-	killer = bpf_map_lookup_elem(&killers, &pk);
-
-	if (key.kind == LK_CK_HOST && !report_all && !is_self(task)) {
-		if (killer)
-			bpf_map_delete_elem(&killers, &pk);
+	/* A host process's end is not reported: no killer lookup either (a note
+	 * a container process left on it ages out of the LRU map, and its key,
+	 * pid and start time, can never match another process). */
+	if (key.kind == LK_CK_HOST && !report_all && !is_self(task))
 		return 0;
-	}
+	killer = bpf_map_lookup_elem(&killers, &pk);
 	e = scratch_get();
 	if (!e)
 		goto forget;
