@@ -9,8 +9,10 @@
 #ifndef LOOKOUT_FUZZ_JSON_H
 #define LOOKOUT_FUZZ_JSON_H
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -112,6 +114,36 @@ static inline void check_meta(const struct container_meta *got, const struct con
 		   "namespace '%s', want '%s'", got->k8s_namespace, want->k8s_namespace);
 	FUZZ_CHECK(got->runtime == want->runtime, "runtime %d, want %d", (int)got->runtime,
 		   (int)want->runtime);
+}
+
+/*
+ * One input against a reader that checks the file belongs to the container id it
+ * is asked about (Docker, containerd): for each id, the reader and its reference
+ * must agree on success, a failure must leave m zeroed, and a success must match.
+ */
+static inline void check_reader_by_id(const uint8_t *data, size_t size,
+				      const char *const *ids, size_t nr_ids,
+				      int (*parse)(const char *, size_t, const char *,
+						   struct container_meta *),
+				      bool (*ref)(const char *, size_t, const char *,
+						  struct container_meta *))
+{
+	for (size_t i = 0; i < nr_ids; i++) {
+		struct container_meta m, want;
+		bool ok;
+		int r;
+
+		memset(&m, 0xa5, sizeof(m));
+		r = parse((const char *)data, size, ids[i], &m);
+		ok = ref((const char *)data, size, ids[i], &want);
+		FUZZ_CHECK(r == 0 || r == -EINVAL || r == -EFBIG, "returned %d", r);
+		FUZZ_CHECK((r == 0) == ok, "id %s: %s", ids[i],
+			   ok ? "refused a good file" : "accepted a malformed file");
+		if (r)
+			FUZZ_CHECK(meta_is_zero(&m), "failed but filled m");
+		else
+			check_meta(&m, &want);
+	}
 }
 
 #endif /* LOOKOUT_FUZZ_JSON_H */

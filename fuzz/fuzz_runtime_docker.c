@@ -63,21 +63,6 @@ out:
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		struct container_meta m, want;
-		bool ok;
-		int r;
-
-		memset(&m, 0xa5, sizeof(m));
-		r = runtime_docker_parse((const char *)data, size, ids[i], &m);
-		ok = ref_docker((const char *)data, size, ids[i], &want);
-		FUZZ_CHECK(r == 0 || r == -EINVAL || r == -EFBIG, "returned %d", r);
-		FUZZ_CHECK((r == 0) == ok, "id %s: %s", ids[i],
-			   ok ? "refused a good file" : "accepted a malformed file");
-		if (r)
-			FUZZ_CHECK(meta_is_zero(&m), "failed but filled m");
-		else
-			check_meta(&m, &want);
-	}
+	check_reader_by_id(data, size, ids, sizeof(ids) / sizeof(ids[0]), runtime_docker_parse, ref_docker);
 	return 0;
 }
