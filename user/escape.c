@@ -3,6 +3,7 @@
  * prints that a process controls (comm, argv, paths, container names) passes
  * through here. */
 #include <stdio.h>
+#include <string.h>
 #include "escape.h"
 
 size_t utf8_valid_len(const unsigned char *s, size_t n)
@@ -109,5 +110,22 @@ void text_put_string(struct outbuf *b, const char *s, size_t n)
 		}
 		outbuf_put(b, u + i, run);
 		i += run;
+	}
+}
+
+void put_nul_separated(struct outbuf *b, const char *args, size_t len, const char *sep,
+		       void (*put)(struct outbuf *, const char *, size_t))
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const char *a = args + i;
+		const char *z = memchr(a, '\0', len - i);
+		size_t n = z ? (size_t)(z - a) : len - i;
+
+		if (i)
+			outbuf_puts(b, sep);
+		put(b, a, n);
+		i += n + 1;
 	}
 }

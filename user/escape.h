@@ -15,6 +15,12 @@ void json_put_string(struct outbuf *b, const char *s, size_t n);
  * cursor, change colours or split the line. */
 void text_put_string(struct outbuf *b, const char *s, size_t n);
 
+/* Append an argument area (arguments separated by NULs, a final NUL optional):
+ * each argument through `put` (json_put_string or text_put_string), `sep`
+ * between them. */
+void put_nul_separated(struct outbuf *b, const char *args, size_t len, const char *sep,
+		       void (*put)(struct outbuf *, const char *, size_t));
+
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if the bytes there are
  * not one (overlong, surrogate, beyond U+10FFFF, or cut short). */
 size_t utf8_valid_len(const unsigned char *s, size_t n);

@@ -72,9 +72,6 @@ static void put_audit_id(struct outbuf *b, const char *key, __u32 v)
 
 static void put_argv(struct outbuf *b, const struct proc_view *p)
 {
-	size_t i = 0, start = 0;
-	bool first = true;
-
 	put_key(b, "argv");
 	if (!p->argv.ptr) {
 		/* Not carried and not seen before: an empty list, said to be unknown. */
@@ -82,18 +79,7 @@ static void put_argv(struct outbuf *b, const struct proc_view *p)
 		return;
 	}
 	outbuf_putc(b, '[');
-	for (i = 0; i <= p->argv.len; i++) {
-		if (i < p->argv.len && p->argv.ptr[i] != '\0')
-			continue;
-		/* The kernel's argument area ends in a NUL; do not print an empty tail. */
-		if (i == p->argv.len && i == start)
-			break;
-		if (!first)
-			outbuf_putc(b, ',');
-		json_put_string(b, p->argv.ptr + start, i - start);
-		first = false;
-		start = i + 1;
-	}
+	put_nul_separated(b, p->argv.ptr, p->argv.len, ",", json_put_string);
 	outbuf_putc(b, ']');
 	put_bool(b, "argv_truncated", p->argv_truncated);
 }

@@ -48,19 +48,9 @@ static void put_container_cell(struct outbuf *b, const struct container *c)
 
 static void put_argv_text(struct outbuf *b, const struct proc_view *p)
 {
-	size_t i;
-
 	if (!p->argv.ptr)
 		return;
-	for (i = 0; i < p->argv.len; i++) {
-		const char *arg = p->argv.ptr + i;
-		size_t n = strnlen(arg, p->argv.len - i);
-
-		if (i)
-			outbuf_putc(b, ' ');
-		text_put_string(b, arg, n);
-		i += n;
-	}
+	put_nul_separated(b, p->argv.ptr, p->argv.len, " ", text_put_string);
 	if (p->argv_truncated)
 		outbuf_puts(b, " ...");
 }

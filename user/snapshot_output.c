@@ -160,22 +160,11 @@ static void put_text(struct outbuf *o, const char *s)
 /* argv as one line: each argument escaped, joined by spaces. */
 static void put_argv_text(struct outbuf *o, const struct snap_proc *p)
 {
-	size_t i = 0;
-
 	if (!p->argv) {
 		outbuf_puts(o, "?");
 		return;
 	}
-	while (i < p->argv_len) {
-		const char *a = p->argv + i;
-		const char *z = memchr(a, '\0', p->argv_len - i);
-		size_t n = z ? (size_t)(z - a) : p->argv_len - i;
-
-		if (i)
-			outbuf_putc(o, ' ');
-		text_put_string(o, a, n);
-		i += n + 1;
-	}
+	put_nul_separated(o, p->argv, p->argv_len, " ", text_put_string);
 	if (p->argv_truncated)
 		outbuf_puts(o, " ...");
 }
@@ -228,23 +217,12 @@ static void json_u64_or_null(struct outbuf *b, bool *first, const char *key,
 
 static void json_argv(struct outbuf *b, const struct snap_proc *p)
 {
-	size_t i = 0;
-
 	if (!p->argv) {
 		outbuf_puts(b, "null");
 		return;
 	}
 	outbuf_putc(b, '[');
-	while (i < p->argv_len) {
-		const char *a = p->argv + i;
-		const char *z = memchr(a, '\0', p->argv_len - i);
-		size_t n = z ? (size_t)(z - a) : p->argv_len - i;
-
-		if (i)
-			outbuf_putc(b, ',');
-		json_put_string(b, a, n);
-		i += n + 1;
-	}
+	put_nul_separated(b, p->argv, p->argv_len, ",", json_put_string);
 	outbuf_putc(b, ']');
 }
 
