@@ -566,8 +566,6 @@ static __always_inline void tail_put_file(void *rec, __u32 *off, struct lk_proc 
 
 	if (!walk || !file)
 		return;
-	if (file_is_memfd(file))
-		p->flags |= LK_PF_MEMFD_EXE;
 	ret = file_path((__u64)file, (__u64)BPF_CORE_READ(task, fs, root.dentry),
 			(__u64)BPF_CORE_READ(task, fs, root.mnt));
 	if (ret & PATH_TRUNCATED)

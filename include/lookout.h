@@ -46,7 +46,6 @@ enum lk_ckind {
 #define LK_PF_JOINED		(1u << 2)	/* joined a running container from outside (docker exec) */
 #define LK_PF_RUNTIME		(1u << 3)	/* runs a container runtime's executable */
 #define LK_PF_SELF		(1u << 4)	/* lookout itself */
-#define LK_PF_MEMFD_EXE		(1u << 5)	/* its executable is a memfd */
 #define LK_PF_EXE_TRUNC		(1u << 6)	/* exe path deeper than LK_PATH_DEPTH */
 #define LK_PF_NO_MM		(1u << 7)	/* mm already gone: exe unknown here */
 #define LK_PF_ARGV_TRUNC	(1u << 8)	/* argv longer than LK_ARGV_MAX: cut */

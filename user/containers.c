@@ -233,16 +233,3 @@ void container_refresh_meta(struct containers *cs, struct container *c, __u64 no
 	 * then keep reporting the id. */
 	c->meta_retry_ns = now_ns + META_RETRY_NS * c->meta_tries;
 }
-
-void containers_for_each(struct containers *cs, void (*fn)(struct container *c, void *arg),
-			 void *arg)
-{
-	unsigned int i;
-
-	for (i = 0; i < ID_BUCKETS; i++) {
-		struct container *c;
-
-		for (c = cs->by_id[i]; c; c = c->next)
-			fn(c, arg);
-	}
-}

@@ -58,8 +58,4 @@ struct container *containers_resolve(struct containers *cs, const struct lk_ckey
 /* Fill c->meta if the runtime has it now; cheap when already known or not yet due. */
 void container_refresh_meta(struct containers *cs, struct container *c, __u64 now_ns);
 
-/* Visit every known container. */
-void containers_for_each(struct containers *cs, void (*fn)(struct container *c, void *arg),
-			 void *arg);
-
 #endif
