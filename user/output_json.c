@@ -127,6 +127,8 @@ static void put_proc_fields(struct outbuf *b, const struct proc_view *p)
 	put_key(b, "comm");
 	json_put_string(b, k->comm, strnlen(k->comm, LK_COMM_LEN));
 	put_bytes(b, "exe", p->exe);
+	/* A path deeper than the kernel-side walk keeps only its last components. */
+	put_bool(b, "exe_truncated", p->exe_truncated);
 	put_argv(b, p);
 	put_u64(b, "uid", k->uid);
 	put_u64(b, "euid", k->euid);

@@ -33,6 +33,7 @@ struct proc_entry {
 	__u64 start_time;
 	char *exe;
 	size_t exe_len;
+	bool exe_truncated;
 	char *argv;
 	size_t argv_len;
 	bool argv_truncated;
@@ -172,6 +173,7 @@ static void proc_remember(struct pipeline *pl, const struct proc_view *v)
 		free(e->exe);
 		e->exe = dup_bytes(v->exe);
 		e->exe_len = e->exe ? v->exe.len : 0;
+		e->exe_truncated = v->exe_truncated;
 	}
 	if (v->mntns)
 		e->mntns = v->mntns;
@@ -221,6 +223,7 @@ static void proc_complete(struct pipeline *pl, struct proc_view *v)
 	if (!v->exe.ptr && e->exe) {
 		v->exe.ptr = e->exe;
 		v->exe.len = e->exe_len;
+		v->exe_truncated = e->exe_truncated;
 	}
 	if (!v->argv.ptr && e->argv) {
 		v->argv.ptr = e->argv;
@@ -267,6 +270,7 @@ static void view_proc(struct pipeline *pl, struct proc_view *v, const void *rec,
 	v->k = k;
 	v->c = proc_container(pl, k, now_ns);
 	v->exe = rec_str(rec, size, k->exe);
+	v->exe_truncated = v->exe.ptr && (k->flags & LK_PF_EXE_TRUNC);
 	v->argv = rec_str(rec, size, k->argv);
 	v->argv_truncated = k->flags & LK_PF_ARGV_TRUNC;
 	v->mntns = k->mntns;

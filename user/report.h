@@ -43,6 +43,7 @@ struct proc_view {
 	const struct lk_proc *k;
 	struct container *c;		/* NULL: a host process */
 	struct bytes exe;
+	bool exe_truncated;		/* the path's leading directories did not fit */
 	struct bytes argv;		/* NUL-separated; ptr NULL when not known */
 	bool argv_truncated;
 	__u32 mntns;			/* 0 when not known (an exiting task has no nsproxy) */
