@@ -129,6 +129,15 @@ struct {
 	__type(value, struct lk_killer);
 } killers SEC(".maps");
 
+/* Processes whose exit was reported. Two threads can each find signal->live
+ * at zero (each read follows both decrements), so the first one reports. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct lk_pkey);
+	__type(value, __u8);
+} exit_seen SEC(".maps");
+
 /* Per-CPU room to build one event (too big for the 512-byte stack). An event
  * never reaches KILLER_SCRATCH_OFF; the killer note is built past it. */
 #define SCRATCH_SIZE 8192
@@ -825,6 +834,7 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 	struct lk_ckey *entry, key;
 	struct lk_killer *killer;
 	struct lk_exit_event *e;
+	__u8 seen = 1;
 	__s64 *left;
 	__u32 off;
 	bool alert;
@@ -842,6 +852,8 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 	 * pid and start time, can never match another process). */
 	if (key.kind == LK_CK_HOST && !report_all && !is_self(task))
 		return 0;
+	if (bpf_map_update_elem(&exit_seen, &pk, &seen, BPF_NOEXIST))
+		return 0;	/* another thread of it got here first */
 	killer = bpf_map_lookup_elem(&killers, &pk);
 	e = scratch_get();
 	if (!e)
