@@ -14,6 +14,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "lookout.h"
+#include "arch.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -33,18 +34,25 @@ const volatile __u64 wakeup_bytes = 256 << 10;	/* wake the reader past this much
 #define LK_PF_INHERITED	(LK_PF_JOINED | LK_PF_RUNTIME)
 
 #define PF_EXITING	0x00000004
+#define PF_IO_WORKER	0x00000010
 #define PF_KTHREAD	0x00200000
 #define SIGNAL_GROUP_EXIT 0x00000004
 #define SI_USER		0
 #define SI_KERNEL	0x80
+#define SI_SIGIO	(-5)
+#define POLL_IN		1
+#define POLL_HUP	6
 
-/* Kill-family system calls (x86_64 numbers; vmlinux.h is per architecture). */
-#define NR_kill			62
-#define NR_rt_sigqueueinfo	129
-#define NR_tkill		200
-#define NR_tgkill		234
-#define NR_rt_tgsigqueueinfo	297
-#define NR_pidfd_send_signal	424
+#define SIGILL		4
+#define SIGTRAP		5
+#define SIGBUS		7
+#define SIGFPE		8
+#define SIGKILL		9
+#define SIGSEGV		11
+#define SIGCHLD		17
+#define SIGURG		23
+#define SIGIO		29
+#define SIGSYS		31
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -121,11 +129,30 @@ struct {
 	__type(value, __u8);
 } runtime_exes SEC(".maps");
 
-/* The last process-sent signal queued for each watched process. */
+/* Processes running the runtime's code from a memfd copy of its executable
+ * (runc re-executes itself so for `runc init`): only a runtime process that
+ * execs a memfd, and its forks, are marked. A container's own program that
+ * re-executes itself from a memfd is not. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct lk_pkey);
+	__type(value, __u8);
+} runtime_procs SEC(".maps");
+
+/* A note per target and per signal: the last process that sent it and had
+ * it queued. Per signal, so a SIGTERM's sender is not overwritten by a SIGKILL
+ * or by the target raising the SIGTERM again itself. */
+struct note_key {
+	__u32 pid;
+	__u32 sig;
+	__u64 start_time;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
-	__type(key, struct lk_pkey);
+	__type(key, struct note_key);
 	__type(value, struct lk_killer);
 } killers SEC(".maps");
 
@@ -138,17 +165,31 @@ struct {
 	__type(value, __u8);
 } exit_seen SEC(".maps");
 
-/* Per-CPU room to build one event (too big for the 512-byte stack). An event
- * never reaches KILLER_SCRATCH_OFF; the killer note is built past it. */
+/*
+ * Per-CPU room to build one event (too big for the 512-byte stack), one slot
+ * per context that can interrupt another on the same CPU. signal_generate runs
+ * with interrupts off (under the target's siglock) but can itself fire in a
+ * hard or soft interrupt (timers, SIGIO) on top of an exec or exit program;
+ * the task iterator runs preemptibly, so any tracepoint program may run on
+ * its CPU midway. Each gets its own slot, so no record is overwritten halfway.
+ * An event never reaches KILLER_SCRATCH_OFF; the killer note is built past it.
+ */
 #define SCRATCH_SIZE 8192
 #define KILLER_SCRATCH_OFF 6144
 struct scratch {
 	char buf[SCRATCH_SIZE];
 };
 
+enum scratch_slot {
+	SLOT_TASK,	/* exec, exit, OOM and cgroup programs: process context */
+	SLOT_SIGNAL,	/* signal_generate: may interrupt SLOT_TASK */
+	SLOT_ITER,	/* seeding: may be preempted by either */
+	SLOT_MAX,
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, SLOT_MAX);
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch_map SEC(".maps");
@@ -162,7 +203,7 @@ struct path_walk {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, SLOT_MAX);
 	__type(key, __u32);
 	__type(value, struct path_walk);
 } walk_map SEC(".maps");
@@ -175,11 +216,17 @@ static __always_inline void stat_inc(__u32 which)
 		*v += 1;
 }
 
+static __always_inline void *scratch_slot(enum scratch_slot slot)
+{
+	__u32 key = slot;
+
+	return bpf_map_lookup_elem(&scratch_map, &key);
+}
+
+/* The process-context programs' slot. */
 static __always_inline void *scratch_get(void)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&scratch_map, &zero);
+	return scratch_slot(SLOT_TASK);
 }
 
 /* Write a finished record; a full buffer is counted, never silent. */
@@ -209,6 +256,29 @@ static __always_inline void emit(void *rec, __u32 size, bool alert)
 
 /* ---- runtime recognition ------------------------------------------------- */
 
+#define BTRFS_SUPER_MAGIC 0x9123683E
+
+/*
+ * The device number stat() reports for an inode, which is what the loader
+ * stores for each runtime executable. It is the superblock's, except on btrfs,
+ * where every subvolume has an anonymous device of its own (and inode numbers
+ * repeat across subvolumes, so the superblock's would confuse two files).
+ */
+static __always_inline __u32 inode_dev(struct inode *inode)
+{
+	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
+
+	if (bpf_core_type_exists(struct btrfs_inode) &&
+	    BPF_CORE_READ(sb, s_magic) == BTRFS_SUPER_MAGIC) {
+		struct btrfs_inode *bi = container_of(inode, struct btrfs_inode, vfs_inode);
+		__u32 dev = BPF_CORE_READ(bi, root, anon_dev);
+
+		if (dev)
+			return dev;
+	}
+	return BPF_CORE_READ(sb, s_dev);
+}
+
 static __always_inline bool exe_is_runtime(__u32 dev, __u64 ino)
 {
 	struct exe_key k = { .ino = ino, .dev = dev };
@@ -218,8 +288,9 @@ static __always_inline bool exe_is_runtime(__u32 dev, __u64 ino)
 
 static __always_inline bool file_is_runtime(struct file *exe)
 {
-	return exe && exe_is_runtime(BPF_CORE_READ(exe, f_inode, i_sb, s_dev),
-				     BPF_CORE_READ(exe, f_inode, i_ino));
+	struct inode *inode = BPF_CORE_READ(exe, f_inode);
+
+	return exe && exe_is_runtime(inode_dev(inode), BPF_CORE_READ(inode, i_ino));
 }
 
 static __always_inline bool file_is_memfd(struct file *file)
@@ -234,20 +305,38 @@ static __always_inline bool file_is_memfd(struct file *file)
 
 /*
  * A runtime component is known by the inode of the executable the kernel ran,
- * never by a name. runc 1.1 re-executes itself from a memfd copy for `runc
- * init`: a memfd executable whose parent runs a runtime binary counts too.
+ * never by a name, or by being a runtime process that re-executed itself from
+ * a memfd copy (runc 1.1's `runc init`): see runtime_procs. Whether it may act
+ * as the runtime is decided with its container: inside one, it never does.
  */
 static __always_inline bool task_is_runtime(struct task_struct *task)
 {
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	struct lk_pkey pk;
 
 	if (!exe)
 		return false;
 	if (file_is_runtime(exe))
 		return true;
-	if (!file_is_memfd(exe))
-		return false;
-	return file_is_runtime(BPF_CORE_READ(task, group_leader, real_parent, mm, exe_file));
+	/* Read with helpers: the ancestry walk passes tasks the verifier
+	 * cannot type. */
+	pk.pid = BPF_CORE_READ(task, tgid);
+	pk.pad = 0;
+	pk.start_time = BPF_CORE_READ(task, group_leader, start_boottime);
+	return bpf_map_lookup_elem(&runtime_procs, &pk);
+}
+
+/* At exec: the new program is the runtime's when it is a runtime executable, or
+ * a memfd the runtime itself executed (the process ran the runtime before). */
+static __always_inline void runtime_procs_exec(struct lk_pkey *pk, struct file *file)
+{
+	__u8 one = 1;
+	bool was = bpf_map_lookup_elem(&runtime_procs, pk);
+
+	if (file_is_runtime(file) || (was && file_is_memfd(file)))
+		bpf_map_update_elem(&runtime_procs, pk, &one, BPF_ANY);
+	else if (was)
+		bpf_map_delete_elem(&runtime_procs, pk);
 }
 
 /* ---- process identity ---------------------------------------------------- */
@@ -339,13 +428,17 @@ static __always_inline struct lk_pkey pkey_of(struct task_struct *task)
 static __always_inline void members_add(struct lk_ckey *ckey, __s64 n)
 {
 	struct lk_ckey k = { .id = ckey->id, .kind = ckey->kind };
-	__s64 *count, one = n;
+	__s64 *count, zero = 0;
 
 	count = bpf_map_lookup_elem(&members, &k);
+	if (!count && n > 0) {
+		/* Two CPUs may both find no entry: one insert wins, and both
+		 * then add to the one that is there, so no count is lost. */
+		bpf_map_update_elem(&members, &k, &zero, BPF_NOEXIST);
+		count = bpf_map_lookup_elem(&members, &k);
+	}
 	if (count)
 		__sync_fetch_and_add(count, n);
-	else if (n > 0)
-		bpf_map_update_elem(&members, &k, &one, BPF_NOEXIST);
 }
 
 /* Remember a container's PID namespace the first time one of its processes is seen in it. */
@@ -375,24 +468,38 @@ static __always_inline bool container_init(struct lk_ckey *ckey, struct lk_proc 
 	return pidns && *pidns == p->pidns;
 }
 
-/* Store (or drop) a process's membership; keeps the per-container counts right. */
+/*
+ * Store (or drop) a process's membership; keeps the per-container counts right.
+ * Fork and seeding can meet the same new process at once, each believing it is
+ * the first: only the one whose insert creates the entry counts it, and only a
+ * delete that removes one uncounts it.
+ */
 static __always_inline void track_set(struct lk_pkey *pk, struct lk_ckey *old, struct lk_ckey *new)
 {
 	bool same = old && old->kind == new->kind && old->id == new->id;
 
-	if (old && !same)
-		members_add(old, -1);
 	if (new->kind == LK_CK_HOST) {
-		if (old)
-			bpf_map_delete_elem(&tracked, pk);
+		if (old && !bpf_map_delete_elem(&tracked, pk))
+			members_add(old, -1);
 		return;
 	}
-	if (bpf_map_update_elem(&tracked, pk, new, BPF_ANY)) {
-		stat_inc(LK_STAT_TRACK_FULL);
+	if (!old) {
+		long err = bpf_map_update_elem(&tracked, pk, new, BPF_NOEXIST);
+
+		if (!err)
+			members_add(new, 1);
+		else if (err != -17)	/* -EEXIST: the other path counted it */
+			stat_inc(LK_STAT_TRACK_FULL);
 		return;
 	}
-	if (!same)
+	if (bpf_map_update_elem(&tracked, pk, new, BPF_EXIST)) {
+		/* Gone meanwhile (its exit ran): nothing to move. */
+		return;
+	}
+	if (!same) {
+		members_add(old, -1);
 		members_add(new, 1);
+	}
 }
 
 /*
@@ -455,7 +562,7 @@ static __always_inline void read_proc(struct task_struct *task, struct lk_proc *
 	exe = BPF_CORE_READ(task, mm, exe_file);
 	if (exe) {
 		p->exe_ino = BPF_CORE_READ(exe, f_inode, i_ino);
-		p->exe_dev = BPF_CORE_READ(exe, f_inode, i_sb, s_dev);
+		p->exe_dev = inode_dev(BPF_CORE_READ(exe, f_inode));
 	} else {
 		p->flags |= LK_PF_NO_MM;
 	}
@@ -483,8 +590,9 @@ static __always_inline void read_proc(struct task_struct *task, struct lk_proc *
  * root (dentry and mount) where the walk stops.
  */
 #define PATH_TRUNCATED (1u << 16)
+#define DELETED_LEN 10	/* " (deleted)" */
 
-__noinline int file_path(__u64 file_addr, __u64 root_dentry_addr, __u64 root_mnt_addr)
+__noinline int file_path(__u64 file_addr, __u64 root_dentry_addr, __u64 root_mnt_addr, __u32 slot)
 {
 	struct file *file = (struct file *)file_addr;
 	struct dentry *root_dentry = (struct dentry *)root_dentry_addr;
@@ -492,14 +600,24 @@ __noinline int file_path(__u64 file_addr, __u64 root_dentry_addr, __u64 root_mnt
 	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
 	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
 	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
-	__u32 pos = LK_PATH_MAX, n, zero = 0;
+	__u32 pos = LK_PATH_MAX, leaf_end, n;
 	struct path_walk *walk;
 	bool truncated = true;
-	int i;
+	int i, j;
 
-	walk = bpf_map_lookup_elem(&walk_map, &zero);
+	walk = bpf_map_lookup_elem(&walk_map, &slot);
 	if (!walk)
 		return LK_PATH_MAX | PATH_TRUNCATED;
+	/* As the kernel shows it: a file unlinked since it was opened ends in
+	 * " (deleted)", and so does a memfd, whose one dentry is its own root. */
+	if (!BPF_CORE_READ(dentry, d_hash.pprev) && dentry != BPF_CORE_READ(vfsmnt, mnt_root)) {
+		const char deleted[DELETED_LEN] = " (deleted)";
+
+		pos -= DELETED_LEN;
+		for (j = 0; j < DELETED_LEN; j++)
+			walk->path[pos + j] = deleted[j];
+	}
+	leaf_end = pos;
 	for (i = 0; i < LK_PATH_DEPTH; i++) {
 		struct dentry *mnt_root, *parent;
 
@@ -521,11 +639,11 @@ __noinline int file_path(__u64 file_addr, __u64 root_dentry_addr, __u64 root_mnt
 			continue;
 		}
 		parent = BPF_CORE_READ(dentry, d_parent);
-		if (parent == dentry) {
+		n = BPF_CORE_READ(dentry, d_name.len);
+		if (parent == dentry && i > 0) {
 			truncated = false;
 			break;
 		}
-		n = BPF_CORE_READ(dentry, d_name.len);
 		if (n + 1 >= pos)
 			break;
 		pos -= n + 1;
@@ -536,11 +654,16 @@ __noinline int file_path(__u64 file_addr, __u64 root_dentry_addr, __u64 root_mnt
 		walk->path[pos] = '/';
 		if (bpf_probe_read_kernel(&walk->path[pos + 1], n, BPF_CORE_READ(dentry, d_name.name)))
 			break;
+		if (parent == dentry) {
+			/* A pseudo file (memfd): named, with no directory above. */
+			truncated = false;
+			break;
+		}
 		dentry = parent;
 	}
-	if (pos == LK_PATH_MAX && !truncated) {
-		pos = LK_PATH_MAX - 1;
-		walk->path[pos] = '/';
+	if (pos == leaf_end && !truncated) {
+		pos--;
+		walk->path[pos & (2 * LK_PATH_MAX - 1)] = '/';
 	}
 	return pos | (truncated ? PATH_TRUNCATED : 0);
 }
@@ -567,16 +690,17 @@ static __always_inline void tail_put(void *rec, __u32 *off, struct lk_str *s, co
 
 /* Append the path of `file` (an executable) and note a memfd or a cut walk. */
 static __always_inline void tail_put_file(void *rec, __u32 *off, struct lk_proc *p,
-					  struct file *file, struct task_struct *task)
+					  struct file *file, struct task_struct *task,
+					  enum scratch_slot slot)
 {
-	__u32 zero = 0, start;
-	struct path_walk *walk = bpf_map_lookup_elem(&walk_map, &zero);
+	__u32 key = slot, start;
+	struct path_walk *walk = bpf_map_lookup_elem(&walk_map, &key);
 	int ret;
 
 	if (!walk || !file)
 		return;
 	ret = file_path((__u64)file, (__u64)BPF_CORE_READ(task, fs, root.dentry),
-			(__u64)BPF_CORE_READ(task, fs, root.mnt));
+			(__u64)BPF_CORE_READ(task, fs, root.mnt), slot);
 	if (ret & PATH_TRUNCATED)
 		p->flags |= LK_PF_EXE_TRUNC;
 	start = ret & ~PATH_TRUNCATED;
@@ -588,9 +712,9 @@ static __always_inline void tail_put_file(void *rec, __u32 *off, struct lk_proc 
 }
 
 static __always_inline void tail_put_exe(void *rec, __u32 *off, struct lk_proc *p,
-					 struct task_struct *task)
+					 struct task_struct *task, enum scratch_slot slot)
 {
-	tail_put_file(rec, off, p, BPF_CORE_READ(task, mm, exe_file), task);
+	tail_put_file(rec, off, p, BPF_CORE_READ(task, mm, exe_file), task, slot);
 }
 
 /* ---- exec ------------------------------------------------------------------ */
@@ -633,6 +757,7 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *task, pid_t old_pid,
 	const char *filename;
 	__u32 off, n;
 
+	runtime_procs_exec(&pk, BPF_CORE_READ(bprm, file));
 	/* Exec re-checks membership: runc moves a container's first process into
 	 * its cgroup after forking it, and --pid=host containers share the host's
 	 * PID namespace, so fork alone cannot tell. */
@@ -654,7 +779,7 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *task, pid_t old_pid,
 	e->hdr.time_ns = bpf_ktime_get_boot_ns();
 	read_proc(task, &e->proc, &key);
 	off = sizeof(*e);
-	tail_put_file(e, &off, &e->proc, BPF_CORE_READ(bprm, file), task);
+	tail_put_file(e, &off, &e->proc, BPF_CORE_READ(bprm, file), task, SLOT_TASK);
 	filename = BPF_CORE_READ(bprm, filename);
 	if (off <= SCRATCH_SIZE - LK_ARGV_MAX - 1) {
 		long r = bpf_probe_read_kernel_str((char *)e + off, LK_PATH_MAX, filename);
@@ -686,6 +811,12 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 	cpk.pid = child->tgid;
 	cpk.pad = 0;
 	cpk.start_time = child->start_boottime;
+	/* runc's init stages fork without exec: they still run runc's code. */
+	if (bpf_map_lookup_elem(&runtime_procs, &ppk)) {
+		__u8 one = 1;
+
+		bpf_map_update_elem(&runtime_procs, &cpk, &one, BPF_ANY);
+	}
 	entry = bpf_map_lookup_elem(&tracked, &ppk);
 	if (entry && !(entry->flags & LK_PF_PENDING) &&
 	    task_pidns(child) == task_pidns(parent)) {
@@ -832,11 +963,12 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 {
 	struct lk_pkey pk;
 	struct lk_ckey *entry, key;
-	struct lk_killer *killer;
+	struct lk_killer *killer = NULL;
 	struct lk_exit_event *e;
+	struct note_key nk;
 	__u8 seen = 1;
 	__s64 *left;
-	__u32 off;
+	__u32 off, code;
 	bool alert;
 
 	if (task->signal->live.counter != 0)
@@ -854,7 +986,13 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 		return 0;
 	if (bpf_map_update_elem(&exit_seen, &pk, &seen, BPF_NOEXIST))
 		return 0;	/* another thread of it got here first */
-	killer = bpf_map_lookup_elem(&killers, &pk);
+	/* The note of the very signal that ended it, if a process sent one. */
+	code = exit_status(task);
+	nk.pid = pk.pid;
+	nk.sig = code & 0x7f;
+	nk.start_time = pk.start_time;
+	if (nk.sig)
+		killer = bpf_map_lookup_elem(&killers, &nk);
 	e = scratch_get();
 	if (!e)
 		goto forget;
@@ -862,7 +1000,7 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 	e->hdr.type = LK_EV_EXIT;
 	e->hdr.time_ns = bpf_ktime_get_boot_ns();
 	read_proc(task, &e->proc, &key);
-	e->code = exit_status(task);
+	e->code = code;
 	if (killer)
 		e->killer = *killer;
 	if (entry) {
@@ -872,7 +1010,7 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 		e->last_in_container = left && *left <= 1;
 	}
 	off = sizeof(*e);
-	tail_put_exe(e, &off, &e->proc, task);
+	tail_put_exe(e, &off, &e->proc, task, SLOT_TASK);
 	if (task == bpf_get_current_task_btf())
 		tail_put_argv(e, &off, &e->proc, task);
 	/* A container's end, or a death someone outside the container caused,
@@ -881,8 +1019,10 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 		(killer && killer->sig == (e->code & 0x7f) && (killer->flags & LK_KILLER_CROSSING));
 	emit(e, off, alert);
 forget:
+	/* Notes of other signals it survived age out of the LRU map; their key
+	 * (pid and start time) can never match another process. */
 	if (killer)
-		bpf_map_delete_elem(&killers, &pk);
+		bpf_map_delete_elem(&killers, &nk);
 	if (entry) {
 		if (e && e->proc.ns_pid == 1 && e->proc.pidns != host_pidns) {
 			__u32 pidns = e->proc.pidns;
@@ -902,40 +1042,155 @@ forget:
 /* ---- signals ------------------------------------------------------------------ */
 
 /*
- * Was this signal sent by the current process? Only when it is inside a
- * kill-family system call for this very signal number and not exiting: a dying
- * task raises SIGCHLD for its parent while its last syscall may still read
- * kill(2), and timer, I/O, tty and fault signals run in whatever task the
- * kernel happens to be in. si_code proves nothing: rt_sigqueueinfo forges it.
+ * The kill family, by table: the signal argument's position, and the method.
+ * A kill-family call counts only for the signal number it asked for (a
+ * dying task raises SIGCHLD while its last syscall may still read kill(2)).
  */
-static __always_inline bool sent_by_syscall(struct task_struct *cur, int sig, __s32 *nr_out)
+static __always_inline enum lk_sig_method kill_family(long nr, bool compat, int *sig_arg)
 {
+	*sig_arg = 1;
+	if (nr == NR_pidfd_send_signal)
+		return LK_SM_PIDFD_SEND_SIGNAL;
+	if (compat) {
+		switch (nr) {
+		case NR32_kill: return LK_SM_KILL;
+		case NR32_tkill: return LK_SM_TKILL;
+		case NR32_rt_sigqueueinfo: return LK_SM_RT_SIGQUEUEINFO;
+		case NR32_tgkill: *sig_arg = 2; return LK_SM_TGKILL;
+		case NR32_rt_tgsigqueueinfo: *sig_arg = 2; return LK_SM_RT_TGSIGQUEUEINFO;
+		}
+		return LK_SM_NONE;
+	}
+	switch (nr) {
+	case NR64_kill: return LK_SM_KILL;
+	case NR64_tkill: return LK_SM_TKILL;
+	case NR64_rt_sigqueueinfo: return LK_SM_RT_SIGQUEUEINFO;
+	case NR64_tgkill: *sig_arg = 2; return LK_SM_TGKILL;
+	case NR64_rt_tgsigqueueinfo: *sig_arg = 2; return LK_SM_RT_TGSIGQUEUEINFO;
+	}
+	return LK_SM_NONE;
+}
+
+static __always_inline bool is_ptrace(long nr, bool compat)
+{
+	return nr == (compat ? NR32_ptrace : NR64_ptrace);
+}
+
+static __always_inline bool is_write(long nr, bool compat)
+{
+	if (compat)
+		return nr == NR32_write || nr == NR32_writev || nr == NR32_pwrite64 ||
+		       nr == NR32_pwritev || nr == NR32_pwritev2;
+	return nr == NR64_write || nr == NR64_writev || nr == NR64_pwrite64 ||
+	       nr == NR64_pwritev || nr == NR64_pwritev2;
+}
+
+/*
+ * The siginfo argument as a number. SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1)
+ * are markers, not pointers, but the verifier takes a tp_btf pointer argument
+ * for a valid one and would drop a comparison with 0 as always false: read it
+ * through the helper, and read the siginfo itself only with helpers too.
+ */
+#define SEND_SIG_NOINFO	0UL
+#define SEND_SIG_PRIV	1UL
+
+static __always_inline unsigned long info_value(struct kernel_siginfo *info)
+{
+	unsigned long v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &info);
+	return v;
+}
+
+static __always_inline int signal_code(unsigned long info)
+{
+	if (info == SEND_SIG_NOINFO)
+		return SI_USER;
+	if (info == SEND_SIG_PRIV)
+		return SI_KERNEL;
+	return BPF_CORE_READ((struct kernel_siginfo *)info, si_code);
+}
+
+/* Raised through a file's owner (F_SETOWN): SIGIO or SIGURG without a
+ * siginfo, or the F_SETSIG signal with an I/O band code. */
+static __always_inline bool fown_shaped(int sig, unsigned long info, int code)
+{
+	if (info == SEND_SIG_PRIV)
+		return sig == SIGIO || sig == SIGURG;
+	return info > SEND_SIG_PRIV && (code == SI_SIGIO || (code >= POLL_IN && code <= POLL_HUP));
+}
+
+/* Signals the kernel raises for reasons of its own even inside another task's
+ * system call: a child's stop or continue (SIGCHLD), faults and hardware
+ * errors sent to other processes (memory failure), and the OOM killer's
+ * SIGKILL, which it sends without a siginfo from the allocating task. */
+static __always_inline bool kernel_reason(int sig, unsigned long info)
+{
+	switch (sig) {
+	case SIGCHLD:
+	case SIGSEGV:
+	case SIGBUS:
+	case SIGILL:
+	case SIGFPE:
+	case SIGTRAP:
+	case SIGSYS:
+		return true;
+	case SIGKILL:
+		return info == SEND_SIG_PRIV;
+	}
+	return false;
+}
+
+/*
+ * Did the current process send this signal, and how? The rule: a signal the
+ * kernel generates inside a user process's system call, for a process other
+ * than itself, was sent by that process, whatever the system call (cgroup.kill,
+ * ptrace, F_SETOWN, the compat table's kill, ...). A kill-family call for this
+ * very signal counts even when aimed at itself. Never in an interrupt (the task
+ * was only what the CPU was running), never from an exiting task (SIGCHLD and
+ * the parent-death signal), never for the kernel's own reasons (above). si_code
+ * proves nothing: rt_sigqueueinfo forges it.
+ */
+static __always_inline enum lk_sig_method signal_method(void *ctx, struct task_struct *cur, int sig,
+							 unsigned long info,
+							 struct task_struct *target, __s32 *nr_out,
+							 __u32 *how)
+{
+	enum lk_sig_method kf;
 	struct pt_regs *regs;
-	long nr, want;
+	bool compat, other;
+	int arg;
+	long nr;
 
 	*nr_out = -1;
 	if (cur->flags & (PF_EXITING | PF_KTHREAD))
-		return false;
+		return LK_SM_NONE;
 	regs = (struct pt_regs *)bpf_task_pt_regs(cur);
-	if (!regs)
-		return false;
-	nr = regs->orig_ax;
+	if (!regs || !in_task_context(ctx, cur, regs))
+		return LK_SM_NONE;
+	other = target->tgid != cur->tgid;
+	/* An io_uring worker is a thread of the process that queued the work. */
+	if (cur->flags & PF_IO_WORKER)
+		return other && !kernel_reason(sig, info) ? LK_SM_IO_URING : LK_SM_NONE;
+	compat = arch_compat(cur);
+	nr = arch_syscall_nr(regs);
+	if (nr < 0 || !arch_in_syscall(regs, compat))
+		return LK_SM_NONE;
 	*nr_out = nr;
-	switch (nr) {
-	case NR_kill:
-	case NR_tkill:
-	case NR_rt_sigqueueinfo:
-	case NR_pidfd_send_signal:
-		want = BPF_CORE_READ(regs, si);
-		break;
-	case NR_tgkill:
-	case NR_rt_tgsigqueueinfo:
-		want = BPF_CORE_READ(regs, dx);
-		break;
-	default:
-		return false;
-	}
-	return (int)want == sig;
+	if (compat)
+		*how |= LK_SIG_COMPAT;
+	kf = kill_family(nr, compat, &arg);
+	if (kf != LK_SM_NONE && (int)arch_syscall_arg(regs, compat, arg) == sig)
+		return kf;
+	if (!other || kernel_reason(sig, info))
+		return LK_SM_NONE;
+	if (fown_shaped(sig, info, signal_code(info)))
+		return LK_SM_FOWN;
+	if (is_ptrace(nr, compat))
+		return LK_SM_PTRACE;
+	if (sig == SIGKILL && info == SEND_SIG_NOINFO && is_write(nr, compat))
+		return LK_SM_CGROUP_KILL;
+	return LK_SM_SYSCALL;
 }
 
 /* Parents of the sender, up to the first runtime component or PID 1. */
@@ -962,9 +1217,9 @@ __noinline int read_ancestry(struct lk_signal_event *e, __u64 parent_addr)
 		exe = BPF_CORE_READ(t, mm, exe_file);
 		if (exe) {
 			a->exe_ino = BPF_CORE_READ(exe, f_inode, i_ino);
-			a->exe_dev = BPF_CORE_READ(exe, f_inode, i_sb, s_dev);
+			a->exe_dev = inode_dev(BPF_CORE_READ(exe, f_inode));
 		}
-		if (exe_is_runtime(a->exe_dev, a->exe_ino))
+		if (task_is_runtime(t))
 			a->flags |= LK_PF_RUNTIME;
 		e->nr_ancestors = i + 1;
 		if ((a->flags & LK_PF_RUNTIME) || a->pid == 1)
@@ -980,24 +1235,54 @@ static __always_inline bool same_container(struct lk_ckey *a, struct lk_ckey *b)
 	       !(a->flags & LK_PF_ENTERED);
 }
 
+/* Remember who sent a queued signal, per target and signal, so the target's
+ * exit can name them. The target raising the same signal again itself (a
+ * handler that resets it to the default and re-raises, as glibc's manual and
+ * Go's runtime do) keeps the outside sender's note and marks it re-raised. */
+static __always_inline void note_killer(struct lk_signal_event *e, bool crossing)
+{
+	struct note_key nk = { .pid = e->target.pid, .sig = e->sig,
+			       .start_time = e->target.start_time };
+	/* Built in the scratch area past the event: too big for the stack. */
+	struct lk_killer *k = (void *)e + KILLER_SCRATCH_OFF, *prev;
+
+	prev = bpf_map_lookup_elem(&killers, &nk);
+	if (prev && e->sender.pid == e->target.pid && prev->sender.pid != e->target.pid) {
+		prev->flags |= LK_KILLER_RERAISED;	/* only this bit is ever added */
+		return;
+	}
+	k->signal_time = e->hdr.time_ns;
+	k->sig = e->sig;
+	k->flags = crossing ? LK_KILLER_CROSSING : 0;
+	k->how = e->how;
+	k->method = e->method;
+	k->sender = e->sender;
+	k->sender.exe.off = k->sender.exe.len = 0;
+	k->sender.argv.off = k->sender.argv.len = 0;
+	bpf_map_update_elem(&killers, &nk, k, BPF_ANY);
+}
+
 SEC("tp_btf/signal_generate")
 int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	     struct task_struct *target, int group, int result)
 {
 	struct task_struct *cur = bpf_get_current_task_btf();
+	unsigned long info_addr = info_value(info);
+	enum lk_sig_method method;
 	struct lk_ckey tkey, skey;
 	struct lk_signal_event *e;
-	bool by_syscall, crossing;
+	bool by_process, crossing;
+	__u32 off, how = 0;
 	__s32 nr;
-	__u32 off;
 
-	/* EVENTS.md: signals to container processes; signals from container
+	/* The README: signals to container processes; signals from container
 	 * processes only when a process sent them; everything with --all; and
 	 * anything sent to lookout itself (tamper evidence). The cheap questions
 	 * first: most signals on a host are the kernel's, between host processes. */
 	tkey = membership(target);
-	by_syscall = sent_by_syscall(cur, sig, &nr);
-	if (tkey.kind == LK_CK_HOST && !report_all && !is_self(target) && !by_syscall)
+	method = signal_method(ctx, cur, sig, info_addr, target, &nr, &how);
+	by_process = method != LK_SM_NONE;
+	if (tkey.kind == LK_CK_HOST && !report_all && !is_self(target) && !by_process)
 		return 0;
 	skey = membership(cur);
 	if (tkey.kind == LK_CK_HOST && !report_all && !is_self(target) &&
@@ -1005,14 +1290,14 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 		return 0;
 	/* Filters. A signal a process sent that was queued may still end its
 	 * target, and the exit will want to name it: userspace filters those. */
-	if (!is_self(target) && !(by_syscall && result == 0)) {
-		if (!by_syscall && !kernel_signals)
+	if (!is_self(target) && !(by_process && result == 0)) {
+		if (!by_process && !kernel_signals)
 			return 0;
 		if (signal_mask && !(signal_mask & (1ULL << ((sig - 1) & 63))))
 			return 0;
 	}
 
-	e = scratch_get();
+	e = scratch_slot(SLOT_SIGNAL);
 	if (!e)
 		return 0;
 	__builtin_memset(e, 0, sizeof(*e));
@@ -1022,43 +1307,27 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	e->group = group;
 	e->result = result;
 	e->syscall = nr;
-	/* SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are markers, not pointers. */
-	if ((unsigned long)info == 0)
-		e->code = SI_USER;
-	else if ((unsigned long)info == 1)
-		e->code = SI_KERNEL;
-	else
-		e->code = BPF_CORE_READ(info, si_code);
-	if (by_syscall)
-		e->how |= LK_SIG_BY_SYSCALL;
+	e->code = signal_code(info_addr);
+	e->method = method;
+	if (by_process)
+		how |= LK_SIG_BY_SYSCALL;
+	if (task_is_runtime(cur))
+		how |= LK_SIG_RUNTIME_EXE;	/* userspace weighs it with the container */
+	e->how = how;
 	read_proc(cur, &e->sender, &skey);
 	read_proc(target, &e->target, &tkey);
 	off = sizeof(*e);
-	tail_put_exe(e, &off, &e->sender, cur);
-	tail_put_exe(e, &off, &e->target, target);
+	tail_put_exe(e, &off, &e->sender, cur, SLOT_SIGNAL);
+	tail_put_exe(e, &off, &e->target, target, SLOT_SIGNAL);
 	tail_put_argv(e, &off, &e->sender, cur);	/* gone once an exiting sender lost its mm */
-	if (task_is_runtime(cur))
-		e->sender.flags |= LK_PF_RUNTIME;
-	if (by_syscall)
+	if (by_process)
 		read_ancestry(e, (__u64)BPF_CORE_READ(cur, group_leader, real_parent));
 
-	/* Remember who sent a queued signal so the target's exit can name them. */
 	/* Sent from outside the target's container (the runtime included): a
 	 * flood inside a container must not be able to crowd it out. */
-	crossing = by_syscall && !same_container(&skey, &tkey);
-	if (by_syscall && result == 0) {
-		struct lk_pkey tk = { .pid = e->target.pid, .start_time = e->target.start_time };
-		/* Built in the scratch area past the event: too big for the stack. */
-		struct lk_killer *k = (void *)e + KILLER_SCRATCH_OFF;
-
-		k->signal_time = e->hdr.time_ns;
-		k->sig = sig;
-		k->flags = crossing ? LK_KILLER_CROSSING : 0;
-		k->sender = e->sender;
-		k->sender.exe.off = k->sender.exe.len = 0;
-		k->sender.argv.off = k->sender.argv.len = 0;
-		bpf_map_update_elem(&killers, &tk, k, BPF_ANY);
-	}
+	crossing = by_process && !same_container(&skey, &tkey);
+	if (by_process && result == 0)
+		note_killer(e, crossing);
 	emit(e, off, crossing || is_self(target));
 	return 0;
 }
@@ -1084,7 +1353,7 @@ int BPF_PROG(handle_mark_victim, struct task_struct *task)
 	e->hdr.time_ns = bpf_ktime_get_boot_ns();
 	read_proc(task, &e->proc, &key);
 	off = sizeof(*e);
-	tail_put_exe(e, &off, &e->proc, task);
+	tail_put_exe(e, &off, &e->proc, task, SLOT_TASK);
 	emit(e, off, true);
 	return 0;
 }
@@ -1117,6 +1386,20 @@ int BPF_PROG(handle_mark_victim_pid, int pid)
  * hook. The iterator reads the kernel's own start time in nanoseconds, which
  * /proc (clock ticks) cannot give.
  */
+/* A memfd program already running at start has no exec to judge it by. runc
+ * init waits in one until `runc start`, its parent by then the shim: take a
+ * memfd whose parent runs a runtime executable as the runtime's, this once. */
+static __always_inline void seed_runtime_proc(struct task_struct *task, struct lk_pkey *pk)
+{
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	__u8 one = 1;
+
+	if (!exe || !file_is_memfd(exe))
+		return;
+	if (file_is_runtime(BPF_CORE_READ(task, real_parent, mm, exe_file)))
+		bpf_map_update_elem(&runtime_procs, pk, &one, BPF_ANY);
+}
+
 SEC("iter/task")
 int seed_tasks(struct bpf_iter__task *ctx)
 {
@@ -1131,6 +1414,7 @@ int seed_tasks(struct bpf_iter__task *ctx)
 	if (task->flags & (PF_EXITING | PF_KTHREAD))
 		return 0;
 	pk = pkey_of(task);
+	seed_runtime_proc(task, &pk);
 	entry = bpf_map_lookup_elem(&tracked, &pk);
 	key = classify(task, task_cgroup_id(task), task_pidns(task));
 	if (entry)
@@ -1143,7 +1427,7 @@ int seed_tasks(struct bpf_iter__task *ctx)
 		return 0;
 	/* Hand userspace the same identity an exec would carry (argv it reads from
 	 * /proc: another process's memory is not readable from here). */
-	e = scratch_get();
+	e = scratch_slot(SLOT_ITER);
 	if (!e)
 		return 0;
 	__builtin_memset(e, 0, sizeof(*e));
@@ -1151,7 +1435,7 @@ int seed_tasks(struct bpf_iter__task *ctx)
 	e->hdr.time_ns = bpf_ktime_get_boot_ns();
 	read_proc(task, &e->proc, &key);
 	off = sizeof(*e);
-	tail_put_exe(e, &off, &e->proc, task);
+	tail_put_exe(e, &off, &e->proc, task, SLOT_ITER);
 	if (off > SCRATCH_SIZE)
 		return 0;
 	e->hdr.size = off;

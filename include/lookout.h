@@ -123,6 +123,7 @@ struct lk_exec_event {
 
 /* lk_killer.flags */
 #define LK_KILLER_CROSSING	(1u << 0)	/* sent from outside the target's container */
+#define LK_KILLER_RERAISED	(1u << 1)	/* the target raised the same signal again itself */
 
 /* The last process-sent signal that was queued for a process, with its sender as
  * the kernel saw it: kept by the kernel so an exit can name its killer in full
@@ -131,6 +132,8 @@ struct lk_killer {
 	__u64 signal_time;	/* lk_hdr.time_ns of that signal event */
 	__u32 sig;
 	__u32 flags;		/* LK_KILLER_* */
+	__u32 how;		/* that signal's lk_signal_event.how */
+	__u32 method;		/* and its enum lk_sig_method */
 	struct lk_proc sender;	/* exe and argv are not kept: their offsets are 0 */
 };
 
@@ -154,7 +157,30 @@ struct lk_ancestor {
 };
 
 /* struct lk_signal_event.how */
-#define LK_SIG_BY_SYSCALL	(1u << 0)	/* current was in a kill-family syscall for it */
+#define LK_SIG_BY_SYSCALL	(1u << 0)	/* a process sent it (method says how) */
+#define LK_SIG_COMPAT		(1u << 1)	/* through the 32-bit compat system call table */
+#define LK_SIG_RUNTIME_EXE	(1u << 2)	/* the sender runs a runtime's executable */
+
+/*
+ * How a process made a signal (struct lk_signal_event.method): the system call
+ * it was in when the kernel generated the signal for another process. NONE for
+ * the kernel's own signals. One table of names in userspace follows this order.
+ */
+enum lk_sig_method {
+	LK_SM_NONE = 0,
+	LK_SM_KILL,
+	LK_SM_TKILL,
+	LK_SM_TGKILL,
+	LK_SM_RT_SIGQUEUEINFO,
+	LK_SM_RT_TGSIGQUEUEINFO,
+	LK_SM_PIDFD_SEND_SIGNAL,
+	LK_SM_CGROUP_KILL,	/* a write of 1 to cgroup.kill */
+	LK_SM_PTRACE,		/* PTRACE_KILL, PTRACE_ATTACH's SIGSTOP */
+	LK_SM_FOWN,		/* F_SETOWN/F_SETSIG: I/O, lease or dnotify on another's file */
+	LK_SM_IO_URING,		/* an io_uring worker acting for its process */
+	LK_SM_SYSCALL,		/* another system call (lk_signal_event.syscall) */
+	LK_SM_MAX,
+};
 
 struct lk_signal_event {
 	struct lk_hdr hdr;
@@ -167,7 +193,7 @@ struct lk_signal_event {
 	__u32 how;		/* LK_SIG_* */
 	__s32 syscall;		/* sender's syscall number, -1 outside one */
 	__u32 nr_ancestors;
-	__u32 pad;
+	__u32 method;		/* enum lk_sig_method */
 	struct lk_ancestor ancestry[LK_ANCESTRY_MAX];
 	char tail[];
 };

@@ -201,6 +201,7 @@ static void put_exit_fields(struct outbuf *b, const struct report *r)
 		put_sender(b, "killed_by", r->killed_by);
 	else
 		outbuf_puts(b, ",\"killed_by\":null");
+	put_bool(b, "reraised", r->killed_by && r->killed_by->reraised);
 	put_bool(b, "out_of_band", report_out_of_band(r));
 }
 
@@ -239,6 +240,9 @@ static void put_signal_fields(struct outbuf *b, const struct signal_view *s)
 	put_bool(b, "out_of_band", s->out_of_band);
 	put_bool(b, "entered_namespaces", k->sender.flags & LK_PF_ENTERED);
 	put_bool(b, "sent_by_process", k->how & LK_SIG_BY_SYSCALL);
+	put_cstr(b, "method", method_name(k->method));
+	put_bool(b, "compat", k->how & LK_SIG_COMPAT);
+	put_bool(b, "tamper", s->tamper);
 	put_sender(b, "sender", s);
 	put_proc_object(b, "target", &s->target);
 	put_container(b, s->target.c);

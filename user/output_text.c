@@ -77,6 +77,8 @@ static void put_exit_details(struct outbuf *b, const struct report *r)
 		outbuf_puts(b, " killed_by=");
 		put_who(b, &r->killed_by->sender);
 		outbuf_printf(b, " origin=%s", origin_name(r->killed_by->origin));
+		if (r->killed_by->reraised)
+			outbuf_puts(b, " reraised");
 	}
 }
 
@@ -93,6 +95,11 @@ static void put_signal_details(struct outbuf *b, const struct signal_view *s)
 	put_who(b, &s->target);
 	outbuf_printf(b, " origin=%s code=%s result=%s", origin_name(s->origin), code ? code : "?",
 		      signal_result_name(s->k->result));
+	if (method_name(s->k->method))
+		outbuf_printf(b, " method=%s%s", method_name(s->k->method),
+			      (s->k->how & LK_SIG_COMPAT) ? "(compat)" : "");
+	if (s->tamper)
+		outbuf_puts(b, " TAMPER");
 	if (s->out_of_band) {
 		outbuf_printf(b, " OUT-OF-BAND uid=%u", s->sender.k->uid);
 		if (s->sender.k->auid != (__u32)-1)

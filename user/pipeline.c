@@ -306,13 +306,19 @@ static void ancestor_exe(struct pipeline *pl, const struct lk_ancestor *a, char 
 	e->exe_known = true;
 }
 
+/*
+ * Who sent it. The runtime only from outside every container: a process in a
+ * container (its cgroup or its PID namespace) is never the runtime, whatever
+ * program it runs, so a container cannot borrow the runtime's pass by running
+ * a copy of runc, or by re-executing itself from a memfd under the shim.
+ */
 static enum origin signal_origin(const struct signal_view *s)
 {
 	const struct lk_proc *sender = s->sender.k;
 
 	if (!(s->k->how & LK_SIG_BY_SYSCALL))
 		return ORIGIN_KERNEL;
-	if (sender->flags & LK_PF_RUNTIME)
+	if ((s->k->how & LK_SIG_RUNTIME_EXE) && !s->sender.c && !(sender->flags & LK_PF_ENTERED))
 		return ORIGIN_RUNTIME;
 	/* A host process that joined a container's namespaces is still the host. */
 	if (!s->sender.c || (sender->flags & LK_PF_ENTERED))
@@ -332,7 +338,10 @@ static void view_signal(struct pipeline *pl, struct signal_view *s,
 	view_proc(pl, &s->sender, k, size, &k->sender, k->hdr.time_ns);
 	view_proc(pl, &s->target, k, size, &k->target, k->hdr.time_ns);
 	s->origin = signal_origin(s);
-	s->out_of_band = s->origin == ORIGIN_HOST || s->origin == ORIGIN_OTHER_CONTAINER;
+	s->tamper = k->target.flags & LK_PF_SELF;
+	/* Out of band is about containers: a signal into no container is not. */
+	s->out_of_band = (s->origin == ORIGIN_HOST || s->origin == ORIGIN_OTHER_CONTAINER) &&
+			 s->target.c && !s->tamper;
 	/* Reading /proc costs three file reads: spend them on signals from outside
 	 * the container, not on a container's own (possibly flooding) signals. */
 	if (s->origin != ORIGIN_KERNEL && s->origin != ORIGIN_CONTAINER)
@@ -573,11 +582,13 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 			note.target = e->proc;
 			note.target.exe.off = note.target.argv.off = 0;
 			note.sig = (__s32)e->killer.sig;
-			note.how = LK_SIG_BY_SYSCALL;
+			note.how = e->killer.how;
+			note.method = e->killer.method;
 			sig = &note;
 			sig_size = sizeof(note);
 		}
 		view_signal(pl, &killer, sig, sig_size);
+		killer.reraised = e->killer.flags & LK_KILLER_RERAISED;
 		r.killed_by = &killer;
 	}
 	write_report(pl, &r);

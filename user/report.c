@@ -22,6 +22,26 @@ const char *origin_name(enum origin o)
 	}
 }
 
+/* In enum lk_sig_method order, checked by its designators. */
+static const char *const method_names[LK_SM_MAX] = {
+	[LK_SM_KILL] = "kill",
+	[LK_SM_TKILL] = "tkill",
+	[LK_SM_TGKILL] = "tgkill",
+	[LK_SM_RT_SIGQUEUEINFO] = "rt_sigqueueinfo",
+	[LK_SM_RT_TGSIGQUEUEINFO] = "rt_tgsigqueueinfo",
+	[LK_SM_PIDFD_SEND_SIGNAL] = "pidfd_send_signal",
+	[LK_SM_CGROUP_KILL] = "cgroup.kill",
+	[LK_SM_PTRACE] = "ptrace",
+	[LK_SM_FOWN] = "fown",
+	[LK_SM_IO_URING] = "io_uring",
+	[LK_SM_SYSCALL] = "syscall",
+};
+
+const char *method_name(__u32 method)
+{
+	return method < LK_SM_MAX ? method_names[method] : NULL;
+}
+
 bool report_out_of_band(const struct report *r)
 {
 	if (r->signal)

@@ -59,7 +59,9 @@ struct signal_view {
 	struct proc_view sender;
 	struct proc_view target;
 	enum origin origin;
-	bool out_of_band;
+	bool out_of_band;		/* from outside the target's container, into one */
+	bool tamper;			/* sent to lookout itself */
+	bool reraised;			/* killed_by: the target raised it again itself */
 	struct ancestor_view ancestry[LK_ANCESTRY_MAX];
 	unsigned int nr_ancestors;
 };
@@ -109,6 +111,7 @@ struct report_host {
 };
 
 const char *origin_name(enum origin o);
+const char *method_name(__u32 method);		/* enum lk_sig_method; NULL for none */
 bool report_out_of_band(const struct report *r);
 const char *signal_name(int sig);		/* "SIGKILL", or NULL */
 const char *signal_code_name(int sig, int code);	/* "SI_USER", or NULL */

@@ -33,6 +33,11 @@ EVENT_TIMEOUT = 10.0   # default bound for an expected event
 TEST_TIMEOUT = int(os.environ.get("LOOKOUT_E2E_TEST_TIMEOUT", "150"))
 
 
+class Skip(Exception):
+    """The machine cannot run this test (a kernel feature it refuses); the
+    reason is printed and the test counts as skipped, never as passed."""
+
+
 class NotBuilt(AssertionError):
     pass
 
@@ -807,6 +812,7 @@ def main(namespace):
         del _LIVE[:]
         t0 = time.monotonic()
         err = None
+        skip = None
         try:
             require_binary()
             signal.alarm(TEST_TIMEOUT)
@@ -816,12 +822,19 @@ def main(namespace):
                 signal.alarm(0)
         except NotBuilt as e:
             err = str(e)
+        except Skip as e:
+            skip = str(e)
         except BaseException as e:  # noqa: B902 — report, never stop the run
             if isinstance(e, KeyboardInterrupt):
                 raise
             err = "".join(traceback.format_exception(type(e), e, e.__traceback__)).rstrip()
         dt = time.monotonic() - t0
-        if err is None:
+        if skip is not None:
+            skipped += 1
+            print("SKIP  %s::%s (%.1fs): %s" % (fname, name, dt, skip), flush=True)
+            for lk in _LIVE:
+                lk.cleanup()
+        elif err is None:
             passed += 1
             print("PASS  %s::%s (%.1fs)" % (fname, name, dt), flush=True)
             for lk in _LIVE:
