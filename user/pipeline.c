@@ -17,6 +17,7 @@
 #include <syslog.h>
 #include "metrics.h"
 #include "pipeline.h"
+#include "verdict.h"
 #include "syslog_sink.h"
 #include "proc.h"
 
@@ -306,28 +307,6 @@ static void ancestor_exe(struct pipeline *pl, const struct lk_ancestor *a, char 
 	e->exe_known = true;
 }
 
-/*
- * Who sent it. The runtime only from outside every container: a process in a
- * container (its cgroup or its PID namespace) is never the runtime, whatever
- * program it runs, so a container cannot borrow the runtime's pass by running
- * a copy of runc, or by re-executing itself from a memfd under the shim.
- */
-static enum origin signal_origin(const struct signal_view *s)
-{
-	const struct lk_proc *sender = s->sender.k;
-
-	if (!(s->k->how & LK_SIG_BY_SYSCALL))
-		return ORIGIN_KERNEL;
-	if ((s->k->how & LK_SIG_RUNTIME_EXE) && !s->sender.c && !(sender->flags & LK_PF_ENTERED))
-		return ORIGIN_RUNTIME;
-	/* A host process that joined a container's namespaces is still the host. */
-	if (!s->sender.c || (sender->flags & LK_PF_ENTERED))
-		return ORIGIN_HOST;
-	if (s->sender.c == s->target.c)
-		return ORIGIN_CONTAINER;
-	return ORIGIN_OTHER_CONTAINER;
-}
-
 static void view_signal(struct pipeline *pl, struct signal_view *s,
 			const struct lk_signal_event *k, size_t size)
 {
@@ -337,11 +316,9 @@ static void view_signal(struct pipeline *pl, struct signal_view *s,
 	s->k = k;
 	view_proc(pl, &s->sender, k, size, &k->sender, k->hdr.time_ns);
 	view_proc(pl, &s->target, k, size, &k->target, k->hdr.time_ns);
-	s->origin = signal_origin(s);
+	s->origin = verdict_origin(s);
 	s->tamper = k->target.flags & LK_PF_SELF;
-	/* Out of band is about containers: a signal into no container is not. */
-	s->out_of_band = (s->origin == ORIGIN_HOST || s->origin == ORIGIN_OTHER_CONTAINER) &&
-			 s->target.c && !s->tamper;
+	s->out_of_band = verdict_out_of_band(s);
 	/* Reading /proc costs three file reads: spend them on signals from outside
 	 * the container, not on a container's own (possibly flooding) signals. */
 	if (s->origin != ORIGIN_KERNEL && s->origin != ORIGIN_CONTAINER)

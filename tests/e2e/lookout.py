@@ -117,6 +117,8 @@ EVENTS = {"exec", "exit", "signal", "container_start", "container_exit", "oom",
           "lookout_start", "lookout_stop", "lost"}
 RUNTIMES = {"docker", "podman", "containerd", "cri-o", "lxc", "systemd-nspawn", "sandbox"}
 ORIGINS = {"runtime", "container", "other_container", "host", "kernel"}
+METHODS = {"kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal",
+           "cgroup.kill", "ptrace", "fown", "io_uring", "syscall"}
 RESULTS = {"delivered", "ignored", "already_pending", "overflow", "lost_info"}
 TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$")
 
@@ -218,7 +220,10 @@ class _Checker:
         self.key(e, where, "core_dumped", "bool")
         status = self.key(e, where, "status", "int")
         kb = self.key(e, where, "killed_by", "obj?")
+        rr = self.key(e, where, "reraised", "bool")
         self.key(e, where, "out_of_band", "bool")
+        if rr is True and kb is None:
+            self.err(where, "reraised without killed_by")
         if (code is None) == (sig is None):
             self.err(where, "exactly one of exit_code and exit_signal must be set "
                      "(exit_code=%r exit_signal=%r)" % (code, sig))
@@ -280,6 +285,16 @@ class _Checker:
             if isinstance(o, str) and o not in ORIGINS:
                 self.err(w, "unknown origin %r" % o)
             oob = self.key(e, w, "out_of_band", "bool")
+            m = self.key(e, w, "method", "str?")
+            byp = self.key(e, w, "sent_by_process", "bool")
+            if m is not None and m not in METHODS:
+                self.err(w, "unknown method %r" % m)
+            if isinstance(byp, bool) and byp != (m is not None):
+                self.err(w, "method %r does not match sent_by_process %r" % (m, byp))
+            self.key(e, w, "compat", "bool")
+            tamper = self.key(e, w, "tamper", "bool")
+            if tamper is True and oob is True:
+                self.err(w, "a signal to lookout itself is tamper, not out of band")
             self.process(e.get("sender"), w + ".sender")
             self.process(e.get("target"), w + ".target")
             anc = self.key(e.get("sender") or {}, w + ".sender", "ancestry", "list")

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0
+/* verdict.c - origin and out of band, from the record and the resolved
+ * containers alone (see verdict.h). */
+#include "verdict.h"
+
+/*
+ * Who sent it. The runtime only from outside every container: a process in a
+ * container (its cgroup or its PID namespace) is never the runtime, whatever
+ * program it runs, so a container cannot borrow the runtime's pass by running
+ * a copy of runc, or by re-executing itself from a memfd under the shim.
+ */
+enum origin verdict_origin(const struct signal_view *s)
+{
+	const struct lk_proc *sender = s->sender.k;
+	bool entered = sender->flags & LK_PF_ENTERED;
+
+	if (!(s->k->how & LK_SIG_BY_SYSCALL))
+		return ORIGIN_KERNEL;
+	if ((s->k->how & LK_SIG_RUNTIME_EXE) && !s->sender.c && !entered)
+		return ORIGIN_RUNTIME;
+	/* A host process that joined a container's namespaces is still the host. */
+	if (!s->sender.c || entered)
+		return ORIGIN_HOST;
+	if (s->sender.c == s->target.c)
+		return ORIGIN_CONTAINER;
+	return ORIGIN_OTHER_CONTAINER;
+}
+
+/* Out of band is about containers: into one, from outside it. A signal to a
+ * host process never is, and one to lookout itself is tampering instead. */
+bool verdict_out_of_band(const struct signal_view *s)
+{
+	if (!s->target.c || (s->k->target.flags & LK_PF_SELF))
+		return false;
+	return s->origin == ORIGIN_HOST || s->origin == ORIGIN_OTHER_CONTAINER;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * verdict.h - the decisions about a signal that need no kernel and no /proc:
+ * who sent it (origin) and whether it is out of band. Fed the kernel's record
+ * and the containers userspace resolved, so they can be unit-tested alone.
+ */
+#ifndef LOOKOUT_VERDICT_H
+#define LOOKOUT_VERDICT_H
+
+#include <stdbool.h>
+#include "report.h"
+
+enum origin verdict_origin(const struct signal_view *s);
+bool verdict_out_of_band(const struct signal_view *s);
+
+#endif
