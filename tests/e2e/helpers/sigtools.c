@@ -10,6 +10,8 @@
  *   sigtools reraise                on SIGTERM: reset to default, raise again
  *   sigtools memfd-killer DIR       re-execute from a memfd copy, then kill the
  *                                   pid written to DIR/target with SIGKILL
+ *   sigtools itimer USEC SECONDS    SIGALRM every USEC microseconds (raised by
+ *                                   the kernel in a timer interrupt), for SECONDS
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,6 +24,7 @@
 #include <sys/ptrace.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -137,6 +140,28 @@ static int memfd_killer(int argc, char **argv)
 	return 0;
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static int itimer(long usec, int seconds)
+{
+	struct itimerval it = { { 0, usec }, { 0, usec } };
+	struct timeval end, now;
+
+	signal(SIGALRM, on_alarm);
+	if (setitimer(ITIMER_REAL, &it, NULL))
+		return die("setitimer");
+	gettimeofday(&end, NULL);
+	end.tv_sec += seconds;
+	do {
+		pause();
+		gettimeofday(&now, NULL);
+	} while (timercmp(&now, &end, <));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 4 && !strcmp(argv[1], "compat-kill"))
@@ -149,7 +174,9 @@ int main(int argc, char **argv)
 		return reraise();
 	if (argc >= 3 && !strcmp(argv[1], "memfd-killer"))
 		return memfd_killer(argc, argv);
+	if (argc >= 4 && !strcmp(argv[1], "itimer"))
+		return itimer(atol(argv[2]), atoi(argv[3]));
 	fprintf(stderr, "usage: sigtools compat-kill PID SIG | ptrace-kill PID | fown-kill PID SIG"
-			" | reraise | memfd-killer DIR\n");
+			" | reraise | memfd-killer DIR | itimer USEC SECONDS\n");
 	return 2;
 }
