@@ -796,6 +796,30 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *task, pid_t old_pid,
 	return 0;
 }
 
+/* What entering container cgroup `cgid` makes of a task whose membership was
+ * `entry` (NULL: a new process) and is now `key`. */
+static __always_inline void entering_cgroup(struct task_struct *task, struct lk_ckey *entry,
+					    __u64 cgid, struct lk_ckey *key)
+{
+	struct lk_ckey mk = { .id = cgid, .kind = LK_CK_CGROUP };
+	__s64 *count;
+
+	if (key->kind != LK_CK_CGROUP)
+		return;
+	count = bpf_map_lookup_elem(&members, &mk);
+	/* Moved in from outside into a container that already has processes:
+	 * `docker exec`. The container's first process joins an empty one. */
+	if (!entry || entry->kind != LK_CK_CGROUP || entry->id != cgid ||
+	    (entry->flags & LK_PF_ENTERED))
+		key->flags |= (count && *count > 0) ? LK_PF_JOINED : 0;
+	else
+		key->flags |= entry->flags & LK_PF_JOINED;
+	/* The runtime's own init helpers enter the cgroup before the container's
+	 * program runs: mark them so they are not taken for the workload. */
+	if (task_is_runtime(task))
+		key->flags |= LK_PF_RUNTIME;
+}
+
 /* ---- fork ------------------------------------------------------------------ */
 
 SEC("tp_btf/sched_process_fork")
@@ -803,6 +827,8 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 {
 	struct lk_pkey ppk, cpk;
 	struct lk_ckey *entry, key;
+	bool moved;
+	__u64 cgid;
 
 	/* A new thread shares its process's entry. */
 	if (child->tgid == parent->tgid)
@@ -818,15 +844,22 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 		bpf_map_update_elem(&runtime_procs, &cpk, &one, BPF_ANY);
 	}
 	entry = bpf_map_lookup_elem(&tracked, &ppk);
-	if (entry && !(entry->flags & LK_PF_PENDING) &&
+	cgid = task_cgroup_id(child);
+	moved = cgid != task_cgroup_id(parent);
+	if (entry && !(entry->flags & LK_PF_PENDING) && !moved &&
 	    task_pidns(child) == task_pidns(parent)) {
 		key = *entry;		/* the child inherits its parent's container */
 	} else {
 		/* Untracked parent (a host process, or one not seeded yet), a
-		 * pending cgroup, or a new PID namespace: decide from the child. */
-		key = classify(child, task_cgroup_id(child), task_pidns(child));
+		 * pending cgroup, a new PID namespace, or a child created straight
+		 * into another cgroup: decide from the child. */
+		key = classify(child, cgid, task_pidns(child));
 		if (entry)
 			key.flags |= entry->flags & LK_PF_INHERITED;
+		/* clone3(CLONE_INTO_CGROUP), as crun and runc 1.4 use on cgroup
+		 * v2, is a cgroup attach that cgroup_attach_task never sees. */
+		if (moved)
+			entering_cgroup(child, NULL, cgid, &key);
 	}
 	if (key.kind == LK_CK_HOST)
 		return 0;
@@ -858,22 +891,7 @@ int BPF_PROG(handle_cgroup_attach_task, struct cgroup *dst, const char *path,
 	entry = bpf_map_lookup_elem(&tracked, &pk);
 	cgid = BPF_CORE_READ(dst, kn, id);
 	key = classify(task, cgid, task_pidns(task));
-	if (key.kind == LK_CK_CGROUP) {
-		struct lk_ckey mk = { .id = cgid, .kind = LK_CK_CGROUP };
-		__s64 *count = bpf_map_lookup_elem(&members, &mk);
-
-		/* Moved in from outside into a container that already has processes:
-		 * `docker exec`. The container's first process joins an empty one. */
-		if (!entry || entry->kind != LK_CK_CGROUP || entry->id != cgid ||
-		    (entry->flags & LK_PF_ENTERED))
-			key.flags |= (count && *count > 0) ? LK_PF_JOINED : 0;
-		else
-			key.flags |= entry->flags & LK_PF_JOINED;
-		/* runc's own init helpers enter the cgroup before the container's
-		 * program runs: mark them so they are not taken for the workload. */
-		if (task_is_runtime(task))
-			key.flags |= LK_PF_RUNTIME;
-	}
+	entering_cgroup(task, entry, cgid, &key);
 	track_set(&pk, entry, &key);
 	note_pidns_owner(&key, task_pidns(task));
 	return 0;
