@@ -1352,6 +1352,27 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 
 /* ---- OOM ------------------------------------------------------------------------ */
 
+/* The OOM killer's SIGKILL is the kernel's own (no process sent it), queued
+ * just before mark_victim and, since the victim takes task_lock to drop its
+ * memory, always before its exit: a note on that SIGKILL lets the exit say
+ * "oom" itself, whichever ring its records travel. */
+static __always_inline void note_oom(struct task_struct *task)
+{
+	struct note_key nk = { .pid = task->tgid, .sig = SIGKILL,
+			       .start_time = task->group_leader->start_boottime };
+	/* Built in this context's scratch, past where the OOM event goes. */
+	struct lk_killer *k = scratch_get();
+
+	if (!k)
+		return;
+	k = (void *)k + KILLER_SCRATCH_OFF;
+	__builtin_memset(k, 0, sizeof(*k));
+	k->signal_time = bpf_ktime_get_boot_ns();
+	k->sig = SIGKILL;
+	k->flags = LK_KILLER_OOM;
+	bpf_map_update_elem(&killers, &nk, k, BPF_ANY);
+}
+
 /* mark_victim passes the task since 6.x and only a pid before: the loader
  * enables the variant the running kernel's BTF describes. */
 SEC("tp_btf/mark_victim")
@@ -1363,6 +1384,7 @@ int BPF_PROG(handle_mark_victim, struct task_struct *task)
 
 	if (key.kind == LK_CK_HOST && !report_all)
 		return 0;
+	note_oom(task);
 	e = scratch_get();
 	if (!e)
 		return 0;

@@ -124,6 +124,7 @@ struct lk_exec_event {
 /* lk_killer.flags */
 #define LK_KILLER_CROSSING	(1u << 0)	/* sent from outside the target's container */
 #define LK_KILLER_RERAISED	(1u << 1)	/* the target raised the same signal again itself */
+#define LK_KILLER_OOM		(1u << 2)	/* the kernel's OOM killer chose it: no sender */
 
 /* The last process-sent signal that was queued for a process, with its sender as
  * the kernel saw it: kept by the kernel so an exit can name its killer in full

@@ -281,6 +281,8 @@ int main(int argc, char **argv)
 		return cmd_ps(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "inspect"))
 		return cmd_inspect(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "why"))
+		return cmd_why(argc - 1, argv + 1);
 
 	err = options_parse(argc, argv, &o);
 	if (err)

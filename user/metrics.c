@@ -53,7 +53,7 @@ struct family {
 struct metrics {
 	pthread_mutex_t lock;
 	struct MHD_Daemon *daemon;
-	struct family events, signals, oob, dropped;
+	struct family events, signals, oob, dropped, exits;
 	unsigned long long tracked, containers;
 };
 
@@ -181,6 +181,12 @@ void metrics_signal(struct metrics *m, const char *origin)
 		add(m, &m->signals, origin);
 }
 
+void metrics_container_exit(struct metrics *m, const char *cause)
+{
+	if (m)
+		add(m, &m->exits, cause);
+}
+
 void metrics_out_of_band(struct metrics *m, const char *container)
 {
 	if (m)
@@ -276,6 +282,9 @@ char *metrics_render(struct metrics *m, size_t *len)
 		      "Out-of-band signals (from the host or another container), by the "
 		      "target's container name or id; at most 1000 values, then \"other\".",
 		      "container", &m->oob);
+	render_family(&b, "lookout_container_exits_total",
+		      "Container ends, by cause (exited, runtime_stop, out_of_band_kill, "
+		      "container_kill, oom, crash, kernel, unknown).", "cause", &m->exits);
 	render_family(&b, "lookout_dropped_total",
 		      "Records lost, by buffer (events and alerts: kernel ring buffers; syslog: "
 		      "messages the receiver did not get).", "buffer", &m->dropped);
@@ -434,6 +443,9 @@ struct metrics *metrics_start(const char *listen, char *err, size_t errlen)
 	static const char *const origins[] = { "runtime", "container", "other_container",
 					       "host", "kernel", NULL };
 	static const char *const buffers[] = { "events", "alerts", NULL };
+	static const char *const causes[] = { "exited", "runtime_stop", "out_of_band_kill",
+					      "container_kill", "oom", "crash", "kernel",
+					      "unknown", NULL };
 	struct launcher l = {};
 	struct metrics *m;
 	struct netaddr a;
@@ -457,6 +469,7 @@ struct metrics *metrics_start(const char *listen, char *err, size_t errlen)
 	family_init(&m->signals, METRICS_MAX_NAMES, false, origins);
 	family_init(&m->oob, METRICS_MAX_CONTAINERS, true, NULL);
 	family_init(&m->dropped, METRICS_MAX_NAMES, false, buffers);
+	family_init(&m->exits, METRICS_MAX_NAMES, false, causes);
 
 	fd = listen_on(&a, err, errlen);
 	if (fd < 0) {
@@ -496,6 +509,7 @@ void metrics_stop(struct metrics *m)
 	family_free(&m->signals);
 	family_free(&m->oob);
 	family_free(&m->dropped);
+	family_free(&m->exits);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
 }

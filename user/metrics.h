@@ -11,6 +11,7 @@
  *                                           container name (or id); at most
  *                                           METRICS_MAX_CONTAINERS values, then
  *                                           container="other"
+ *   lookout_container_exits_total{cause}    container ends, by cause
  *   lookout_dropped_total{buffer}           records lost: "events", "alerts"
  *                                           (kernel ring buffers), "syslog", ...
  *   lookout_tracked_processes               processes tracked now (gauge)
@@ -39,6 +40,7 @@ struct metrics *metrics_start(const char *listen, char *err, size_t errlen);
 void metrics_event(struct metrics *m, const char *event);		/* +1 */
 void metrics_signal(struct metrics *m, const char *origin);		/* +1 */
 void metrics_out_of_band(struct metrics *m, const char *container);	/* +1; NULL: "unknown" */
+void metrics_container_exit(struct metrics *m, const char *cause);	/* +1 */
 void metrics_set_dropped(struct metrics *m, const char *buffer, unsigned long long total);
 void metrics_set_tracked(struct metrics *m, unsigned long long n);
 void metrics_set_containers(struct metrics *m, unsigned long long n);

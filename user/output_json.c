@@ -197,6 +197,7 @@ static void put_exit_fields(struct outbuf *b, const struct report *r)
 	}
 	put_bool(b, "core_dumped", r->code & 0x80);
 	put_u64(b, "status", report_exit_status(r->code));
+	put_cstr(b, "cause", cause_name(r->cause));
 	if (r->killed_by)
 		put_sender(b, "killed_by", r->killed_by);
 	else

@@ -66,6 +66,8 @@ static void put_exit_details(struct outbuf *b, const struct report *r)
 {
 	const char *name;
 
+	/* The verdict first: it is what the reader came for. */
+	outbuf_printf(b, "%s ", cause_name(r->cause));
 	if (r->code & 0x7f) {
 		name = signal_name(r->code & 0x7f);
 		outbuf_printf(b, "status=%d signal=%s%s", report_exit_status(r->code),

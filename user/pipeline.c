@@ -360,7 +360,7 @@ static bool wanted(const struct pipeline *pl, const struct report *r)
 		return r->signal->origin != ORIGIN_KERNEL;
 	case REPORT_EXIT:
 	case REPORT_CONTAINER_EXIT:
-		return r->killed_by != NULL;
+		return r->cause != CAUSE_EXITED;
 	case REPORT_OOM:
 	case REPORT_LOOKOUT_START:
 	case REPORT_LOOKOUT_STOP:
@@ -398,6 +398,8 @@ static void export_report(struct pipeline *pl, const struct report *r)
 	}
 	if (pl->opts.metrics) {
 		metrics_event(pl->opts.metrics, name);
+		if (r->type == REPORT_CONTAINER_EXIT)
+			metrics_container_exit(pl->opts.metrics, cause_name(r->cause));
 		if (r->type == REPORT_SIGNAL) {
 			const struct container *c = r->signal->target.c;
 
@@ -568,6 +570,7 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 		killer.reraised = e->killer.flags & LK_KILLER_RERAISED;
 		r.killed_by = &killer;
 	}
+	r.cause = verdict_cause(e->code, &e->killer, r.killed_by);
 	write_report(pl, &r);
 	if (ends_container(pl, e, r.proc.c)) {
 		r.type = REPORT_CONTAINER_EXIT;

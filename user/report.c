@@ -37,6 +37,23 @@ static const char *const method_names[LK_SM_MAX] = {
 	[LK_SM_SYSCALL] = "syscall",
 };
 
+static const char *const cause_names[CAUSE_MAX] = {
+	[CAUSE_EXITED] = "exited",
+	[CAUSE_RUNTIME_STOP] = "runtime_stop",
+	[CAUSE_OUT_OF_BAND_KILL] = "out_of_band_kill",
+	[CAUSE_CONTAINER_KILL] = "container_kill",
+	[CAUSE_OOM] = "oom",
+	[CAUSE_CRASH] = "crash",
+	[CAUSE_KERNEL] = "kernel",
+	[CAUSE_UNKNOWN] = "unknown",
+	[CAUSE_KILLED] = "killed",
+};
+
+const char *cause_name(enum cause c)
+{
+	return (unsigned int)c < CAUSE_MAX ? cause_names[c] : "unknown";
+}
+
 const char *method_name(__u32 method)
 {
 	return method < LK_SM_MAX ? method_names[method] : NULL;

@@ -25,6 +25,20 @@ enum report_type {
 	REPORT_LOST,
 };
 
+/* Why a process ended: one verdict per exit, from what lookout saw. */
+enum cause {
+	CAUSE_EXITED,		/* it called exit */
+	CAUSE_RUNTIME_STOP,	/* a signal from the runtime */
+	CAUSE_OUT_OF_BAND_KILL,	/* a signal from the host or another container */
+	CAUSE_CONTAINER_KILL,	/* a signal from inside its own container */
+	CAUSE_OOM,		/* the kernel's OOM killer */
+	CAUSE_CRASH,		/* a fault of its own, or SIGABRT it raised itself */
+	CAUSE_KERNEL,		/* any other signal the kernel raised */
+	CAUSE_UNKNOWN,		/* lookout lost the records that would decide it */
+	CAUSE_KILLED,		/* a process's signal, to a process in no container (--all) */
+	CAUSE_MAX,
+};
+
 enum origin {
 	ORIGIN_KERNEL,
 	ORIGIN_RUNTIME,
@@ -79,6 +93,7 @@ struct report {
 	/* exit, container_exit */
 	__u32 code;
 	const struct signal_view *killed_by;
+	enum cause cause;
 
 	/* signal */
 	const struct signal_view *signal;
@@ -112,6 +127,7 @@ struct report_host {
 
 const char *origin_name(enum origin o);
 const char *method_name(__u32 method);		/* enum lk_sig_method; NULL for none */
+const char *cause_name(enum cause c);
 bool report_out_of_band(const struct report *r);
 const char *signal_name(int sig);		/* "SIGKILL", or NULL */
 const char *signal_code_name(int sig, int code);	/* "SI_USER", or NULL */

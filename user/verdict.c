@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* verdict.c - origin and out of band, from the record and the resolved
  * containers alone (see verdict.h). */
+#include <signal.h>
 #include "verdict.h"
 
 /*
@@ -33,4 +34,41 @@ bool verdict_out_of_band(const struct signal_view *s)
 	if (!s->target.c || (s->k->target.flags & LK_PF_SELF))
 		return false;
 	return s->origin == ORIGIN_HOST || s->origin == ORIGIN_OTHER_CONTAINER;
+}
+
+/* Signals a process gets for its own faults. */
+static bool fault_signal(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE;
+}
+
+enum cause verdict_cause(__u32 code, const struct lk_killer *note,
+			 const struct signal_view *killer)
+{
+	int sig = code & 0x7f;
+
+	if (!sig)
+		return CAUSE_EXITED;
+	if (note && note->sig == (__u32)sig && (note->flags & LK_KILLER_OOM))
+		return CAUSE_OOM;
+	if (!killer)
+		return fault_signal(sig) ? CAUSE_CRASH : CAUSE_KERNEL;
+	/* abort() raises SIGABRT at itself: a crash, not a kill. A re-raise
+	 * names the outside sender, so it is judged by that sender below. */
+	if (sig == SIGABRT && killer->sender.k->pid == killer->target.k->pid)
+		return CAUSE_CRASH;
+	if (!killer->target.c)
+		return CAUSE_KILLED;	/* a host process: no container to be in band of */
+	switch (killer->origin) {
+	case ORIGIN_RUNTIME:
+		return CAUSE_RUNTIME_STOP;
+	case ORIGIN_HOST:
+	case ORIGIN_OTHER_CONTAINER:
+		return CAUSE_OUT_OF_BAND_KILL;
+	case ORIGIN_CONTAINER:
+		return CAUSE_CONTAINER_KILL;
+	case ORIGIN_KERNEL:
+	default:
+		return CAUSE_KERNEL;
+	}
 }

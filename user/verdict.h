@@ -13,4 +13,10 @@
 enum origin verdict_origin(const struct signal_view *s);
 bool verdict_out_of_band(const struct signal_view *s);
 
+/* Why a process with wait status `code` ended, given the kernel's note on the
+ * signal that ended it (`note`, sig 0 when none) and, when a process sent
+ * that signal, its view (`killer`, NULL otherwise). */
+enum cause verdict_cause(__u32 code, const struct lk_killer *note,
+			 const struct signal_view *killer);
+
 #endif

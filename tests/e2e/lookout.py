@@ -117,6 +117,8 @@ EVENTS = {"exec", "exit", "signal", "container_start", "container_exit", "oom",
           "lookout_start", "lookout_stop", "lost"}
 RUNTIMES = {"docker", "podman", "containerd", "cri-o", "lxc", "systemd-nspawn", "sandbox"}
 ORIGINS = {"runtime", "container", "other_container", "host", "kernel"}
+CAUSES = {"exited", "runtime_stop", "out_of_band_kill", "container_kill", "oom", "crash",
+          "kernel", "unknown", "killed"}
 METHODS = {"kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal",
            "cgroup.kill", "ptrace", "fown", "io_uring", "syscall"}
 RESULTS = {"delivered", "ignored", "already_pending", "overflow", "lost_info"}
@@ -221,6 +223,11 @@ class _Checker:
         status = self.key(e, where, "status", "int")
         kb = self.key(e, where, "killed_by", "obj?")
         rr = self.key(e, where, "reraised", "bool")
+        cause = self.key(e, where, "cause", "str")
+        if isinstance(cause, str) and cause not in CAUSES:
+            self.err(where, "unknown cause %r" % cause)
+        if cause == "exited" and sig is not None:
+            self.err(where, "cause exited with exit_signal %r" % sig)
         self.key(e, where, "out_of_band", "bool")
         if rr is True and kb is None:
             self.err(where, "reraised without killed_by")

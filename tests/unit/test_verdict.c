@@ -154,6 +154,70 @@ static void test_every_method_is_attributed(void **state)
 	assert_string_equal(method_name(LK_SM_CGROUP_KILL), "cgroup.kill");
 }
 
+/* The exit of web's init with wait status `code`, killed by the fixture's
+ * signal when `sent` (the kernel's note then names its sender). */
+static enum cause cause_of(struct fixture *f, __u32 code, bool sent, __u32 note_flags)
+{
+	struct lk_killer note = { .sig = code & 0x7f, .flags = note_flags };
+
+	decide(f);
+	if (sent)
+		note.sender = f->k.sender;
+	return verdict_cause(code, &note, sent ? &f->s : NULL);
+}
+
+static void test_causes(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	setup(&f);
+	assert_int_equal(cause_of(&f, 3 << 8, false, 0), CAUSE_EXITED);
+	assert_int_equal(cause_of(&f, 0, false, 0), CAUSE_EXITED);
+	assert_int_equal(cause_of(&f, 9, true, 0), CAUSE_OUT_OF_BAND_KILL);
+	assert_int_equal(cause_of(&f, 9, false, LK_KILLER_OOM), CAUSE_OOM);
+	assert_int_equal(cause_of(&f, 11, false, 0), CAUSE_CRASH);
+	assert_int_equal(cause_of(&f, 11 | 0x80, false, 0), CAUSE_CRASH);
+	assert_int_equal(cause_of(&f, 9, false, 0), CAUSE_KERNEL);	/* e.g. its namespace ended */
+	assert_int_equal(cause_of(&f, 13, false, 0), CAUSE_KERNEL);	/* SIGPIPE */
+
+	f.k.how |= LK_SIG_RUNTIME_EXE;
+	assert_int_equal(cause_of(&f, 15, true, 0), CAUSE_RUNTIME_STOP);
+
+	setup(&f);
+	f.s.sender.c = &f.web;
+	assert_int_equal(cause_of(&f, 15, true, 0), CAUSE_CONTAINER_KILL);
+	f.s.sender.c = &f.db;
+	assert_int_equal(cause_of(&f, 9, true, 0), CAUSE_OUT_OF_BAND_KILL);
+
+	/* abort(): SIGABRT from itself is a crash; from another, a kill. */
+	setup(&f);
+	f.s.sender.c = &f.web;
+	f.k.sender.pid = f.k.target.pid = 42;
+	assert_int_equal(cause_of(&f, 6 | 0x80, true, 0), CAUSE_CRASH);
+	f.k.sender.pid = 43;
+	assert_int_equal(cause_of(&f, 6, true, 0), CAUSE_CONTAINER_KILL);
+
+	/* A host process killed by a host process (--all): no container to judge. */
+	setup(&f);
+	f.s.target.c = NULL;
+	assert_int_equal(cause_of(&f, 9, true, 0), CAUSE_KILLED);
+	assert_string_equal(cause_name(CAUSE_OUT_OF_BAND_KILL), "out_of_band_kill");
+	assert_string_equal(cause_name(CAUSE_MAX), "unknown");
+}
+
+/* The OOM note wins only for the signal it is on. */
+static void test_oom_note_is_for_sigkill(void **state)
+{
+	struct fixture f;
+	struct lk_killer note = { .sig = 9, .flags = LK_KILLER_OOM };
+
+	(void)state;
+	setup(&f);
+	assert_int_equal(verdict_cause(15, &note, NULL), CAUSE_KERNEL);
+	assert_int_equal(verdict_cause(9, &note, NULL), CAUSE_OOM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +229,8 @@ int main(void)
 		cmocka_unit_test(test_host_to_host_is_not_out_of_band),
 		cmocka_unit_test(test_signal_to_lookout_is_not_out_of_band),
 		cmocka_unit_test(test_every_method_is_attributed),
+		cmocka_unit_test(test_causes),
+		cmocka_unit_test(test_oom_note_is_for_sigkill),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

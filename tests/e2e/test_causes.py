@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""A verdict on every container death: `cause` on exit and container_exit, from
+what lookout saw (never from the exit status alone), and `lookout why` reading
+it back from lookout's own JSON lines."""
+
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lookout import (BINARY, Lookout, Scope, brief, build_segv, check_contract,  # noqa: E402
+                     dig, run)
+
+HELPERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers")
+
+
+def _end(lk, c):
+    ce = lk.wait_for("container_exit", lambda e: e["container"]["id"] == c.id, timeout=30,
+                     what="container_exit of %s" % c.name)[0]
+    check_contract([ce])
+    return ce
+
+
+def _abort_binary(s):
+    d = s.tmpdir()
+    src, exe = os.path.join(d, "abort.c"), os.path.join(d, "abort")
+    with open(src, "w") as f:
+        f.write("#include <stdlib.h>\n#include <unistd.h>\n"
+                "int main(void) { usleep(300000); abort(); }\n")
+    run(["gcc", "-O2", "-static", "-o", exe, src])
+    return exe
+
+
+def test_every_cause():
+    """exit 3, docker stop, a host kill -9, an in-container kill, an OOM, a
+    segfault and abort(): each container's end says why, and so does
+    `lookout why` on the same file."""
+    with Scope("causes") as s, Lookout("--json") as lk:
+        segv = build_segv(s.tmpdir())
+        abort = _abort_binary(s)
+        cs = {
+            "exited": s.docker_run("sh", "-c", "sleep 0.3; exit 3"),
+            "runtime_stop": s.docker_run("/bin/sleep", "600"),
+            "out_of_band_kill": s.docker_run("/bin/sleep", "600"),
+            # A namespace's init ignores SIGKILL from inside it: the
+            # in-container kill ends one of its other processes.
+            "container_kill": s.docker_run("sh", "-c", "sleep 600 & sleep 0.5; kill -9 $!; wait"),
+            "oom": s.docker_run("sh", "-c", "sleep 0.5; x=0123456789abcdef; while :; do x=$x$x; done",
+                                opts=["--memory", "32m", "--memory-swap", "32m"]),
+            "crash": s.docker_run("/segv", opts=["-v", "%s:/segv:ro" % segv]),
+            "crash (abort)": s.docker_run("/abort", opts=["-v", "%s:/abort:ro" % abort]),
+        }
+        for c in cs.values():
+            lk.wait_for("container_start", lambda e, c=c: e["container"]["id"] == c.id, timeout=30)
+        cs["runtime_stop"].stop(t=1)
+        sh = s.popen(["/bin/sh", "-c", "kill -9 %d" % cs["out_of_band_kill"].pid])
+        assert sh.wait(10) == 0
+        ends = {want: _end(lk, c) for want, c in cs.items()}
+        lk.stop()
+        ck = cs["container_kill"]
+        victim = lk.one("exit", lambda e: dig(e, "container.id") == ck.id and e["comm"] == "sleep"
+                        and e["exit_signal"] == 9, "exit of the sleep killed inside its container")
+        assert victim["cause"] == "container_kill", brief(victim)
+        assert ends["container_kill"]["cause"] == "exited", brief(ends["container_kill"])
+        del ends["container_kill"]
+        for want, ce in ends.items():
+            assert ce["cause"] == want.split(" ")[0], "%s: cause %r: %s" % (want, ce["cause"], brief(ce))
+        assert ends["exited"]["exit_code"] == 3, brief(ends["exited"])
+        assert dig(ends["out_of_band_kill"], "killed_by.host_pid") == sh.pid
+        assert ends["oom"]["killed_by"] is None, ends["oom"]["killed_by"]
+
+        # lookout why, on the file lookout wrote, for two of them.
+        out = lk.dir + "/stdout.jsonl"
+        c = cs["out_of_band_kill"]
+        p = subprocess.run([BINARY, "why", c.name, out], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=30)
+        assert p.returncode == 0, p.stderr.decode()
+        text = p.stdout.decode()
+        assert "out_of_band_kill" in text and str(sh.pid) in text, text
+        p = subprocess.run([BINARY, "why", "--json", cs["oom"].id[:12], out],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        assert p.returncode == 0, p.stderr.decode()
+        deaths = [json.loads(line) for line in p.stdout.decode().splitlines()]
+        assert len(deaths) == 1 and deaths[0]["event"] == "container_exit", deaths
+        assert deaths[0]["cause"] == "oom", deaths
+
+
+def test_why_reads_stdin_and_says_when_nothing_matches():
+    with Scope("why") as s, Lookout("--json") as lk:
+        c = s.docker_run("sh", "-c", "sleep 0.3; exit 7")
+        _end(lk, c)
+        lk.stop()
+        with open(lk.dir + "/stdout.jsonl", "rb") as f:
+            data = f.read()
+        p = subprocess.run([BINARY, "why", c.name, "-"], input=data, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=30)
+        assert p.returncode == 0 and "exited" in p.stdout.decode(), (p.returncode, p.stdout, p.stderr)
+        p = subprocess.run([BINARY, "why", "no-such-container", "-"], input=data,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        assert p.returncode == 1 and b"no-such-container" in p.stderr, (p.returncode, p.stderr)
+        p = subprocess.run([BINARY, "why", c.name, "/nonexistent/file"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=30)
+        assert p.returncode != 0 and b"/nonexistent/file" in p.stderr, (p.returncode, p.stderr)
+
+
+if __name__ == "__main__":
+    from lookout import main
+    sys.exit(main(globals()))
