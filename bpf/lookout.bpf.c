@@ -116,16 +116,10 @@ struct {
 } members SEC(".maps");
 
 /* Executables of container runtimes, by (dev, inode), filled by the loader. */
-struct exe_key {
-	__u64 ino;
-	__u32 dev;
-	__u32 pad;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 256);
-	__type(key, struct exe_key);
+	__type(key, struct lk_exe_key);
 	__type(value, __u8);
 } runtime_exes SEC(".maps");
 
@@ -281,7 +275,7 @@ static __always_inline __u32 inode_dev(struct inode *inode)
 
 static __always_inline bool exe_is_runtime(__u32 dev, __u64 ino)
 {
-	struct exe_key k = { .ino = ino, .dev = dev };
+	struct lk_exe_key k = { .ino = ino, .dev = dev };
 
 	return ino && bpf_map_lookup_elem(&runtime_exes, &k);
 }
@@ -1480,5 +1474,30 @@ int seed_tasks(struct bpf_iter__task *ctx)
 		return 0;
 	e->hdr.size = off;
 	bpf_seq_write(ctx->meta->seq, e, off);
+	return 0;
+}
+
+/*
+ * The keys of lookout's own open files, by descriptor: the loader opens each
+ * runtime executable and reads here what the kernel will see when it runs.
+ * The kernel computes both sides, so they agree on every filesystem: overlayfs
+ * (whose stat() shows another inode number than its inode holds), btrfs
+ * subvolumes, and whatever comes next.
+ */
+SEC("iter/task_file")
+int key_open_files(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct lk_fd_key r = {};
+	struct inode *inode;
+
+	if (!task || !file || task->tgid != self_pid)
+		return 0;
+	inode = file->f_inode;
+	r.fd = ctx->fd;
+	r.key.ino = BPF_CORE_READ(inode, i_ino);
+	r.key.dev = inode_dev(inode);
+	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
 }

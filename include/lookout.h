@@ -78,6 +78,21 @@ struct lk_hdr {
 	__u64 time_ns;		/* bpf_ktime_get_boot_ns() when it happened */
 };
 
+/* An executable as the kernel knows it: the key of the runtime_exes map, and
+ * what the key_open_files iterator reports for each of lookout's open files. */
+struct lk_exe_key {
+	__u64 ino;
+	__u32 dev;		/* stat()'s device: the superblock's, a btrfs subvolume's */
+	__u32 pad;
+};
+
+/* One record of the key_open_files iterator. */
+struct lk_fd_key {
+	__u32 fd;
+	__u32 pad;
+	struct lk_exe_key key;
+};
+
 /* Key of the tracked map: pid plus start time, so a reused PID never matches. */
 struct lk_pkey {
 	__u32 pid;

@@ -292,84 +292,187 @@ int loader_open_and_load(struct loader *ld, const struct loader_opts *opts)
 	return 0;
 }
 
-/* The kernel's dev_t encoding (MKDEV: major << 20 | minor), as in i_sb->s_dev. */
-static __u32 kernel_dev(dev_t dev)
+/*
+ * Open a host path without following it out of the host root (lookout in a
+ * container, seeing the host through /proc/1/root: symlinks must resolve
+ * inside that root, not ours): openat2 with RESOLVE_IN_ROOT does that. O_PATH:
+ * the file is only named, never read. A descriptor, or -errno.
+ */
+static int host_open(const char *host_root, const char *path)
 {
-	return (__u32)((major(dev) << 20) | minor(dev));
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	struct stat st;
+	int root, fd;
+
+	if (!host_root || !*host_root) {
+		fd = open(path, O_PATH | O_CLOEXEC);
+	} else {
+		root = open(host_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0)
+			return -errno;
+		fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+		if (fd < 0)
+			fd = -errno;
+		close(root);
+		if (fd < 0)
+			return fd;
+	}
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+/* Run a BPF iterator to its end: its output, malloc'd, in *out. */
+static int run_iter(struct bpf_program *prog, const char *what, char **out, size_t *out_len)
+{
+	struct bpf_link *link;
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	int fd, err = 0;
+	ssize_t n;
+
+	link = bpf_program__attach_iter(prog, NULL);
+	if (!link) {
+		err = -errno;
+		fprintf(stderr, "lookout: cannot create the %s iterator: %s: lookout needs "
+				"Linux 5.8 or newer\n", what, strerror(-err));
+		return err;
+	}
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		err = -errno;
+		fprintf(stderr, "lookout: cannot run the %s iterator: %s\n", what, strerror(-err));
+		bpf_link__destroy(link);
+		return err;
+	}
+	for (;;) {
+		if (cap - len < 65536) {
+			char *p = realloc(buf, cap + (1 << 20));
+
+			if (!p) {
+				err = -ENOMEM;
+				break;
+			}
+			buf = p;
+			cap += 1 << 20;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	bpf_link__destroy(link);
+	if (err) {
+		free(buf);
+		fprintf(stderr, "lookout: reading the %s iterator: %s\n", what, strerror(-err));
+		return err;
+	}
+	*out = buf;
+	*out_len = len;
+	return 0;
 }
 
 /*
- * stat() a host path. With a host root (lookout in a container, seeing the host
- * through /proc/1/root) symlinks must resolve inside that root, not ours:
- * openat2 with RESOLVE_IN_ROOT does that.
+ * Runtime executables are keyed as the kernel sees them: lookout opens each
+ * and asks the kernel (key_open_files) for the key of the open file, so the
+ * running program and the file on disk are compared by the same code.
  */
-static int host_stat(const char *host_root, const char *path, struct stat *st)
-{
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
-	int root, fd, err = 0;
+#define RUNTIME_FDS_MAX 256
 
-	if (!host_root || !*host_root)
-		return stat(path, st) ? -errno : 0;
-	root = open(host_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root < 0)
-		return -errno;
-	fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
-	if (fd < 0 || fstat(fd, st))
-		err = -errno;
-	if (fd >= 0)
-		close(fd);
-	close(root);
-	return err;
+struct runtime_fds {
+	int fd[RUNTIME_FDS_MAX];
+	unsigned int n;
+};
+
+static int runtime_fds_add(struct runtime_fds *r, const char *host_root, const char *path)
+{
+	int fd;
+
+	if (r->n >= RUNTIME_FDS_MAX)
+		return -E2BIG;
+	fd = host_open(host_root, path);
+	if (fd < 0)
+		return fd;
+	r->fd[r->n++] = fd;
+	return 0;
 }
 
-static int add_runtime_exe(struct loader *ld, const char *host_root, const char *path)
+static bool runtime_fds_has(const struct runtime_fds *r, __u32 fd)
 {
-	struct {
-		__u64 ino;
-		__u32 dev;
-		__u32 pad;
-	} key = {};
-	struct stat st;
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++)
+		if ((__u32)r->fd[i] == fd)
+			return true;
+	return false;
+}
+
+static int runtime_fds_to_map(struct loader *ld, const struct runtime_fds *r)
+{
+	int map_fd = bpf_map__fd(ld->skel->maps.runtime_exes);
+	struct lk_fd_key rec;
+	size_t len, off;
+	char *buf;
 	__u8 one = 1;
 	int err;
 
-	err = host_stat(host_root, path, &st);
+	if (!r->n)
+		return 0;
+	err = run_iter(ld->skel->progs.key_open_files, "open file", &buf, &len);
 	if (err)
 		return err;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	key.ino = st.st_ino;
-	key.dev = kernel_dev(st.st_dev);
-	if (bpf_map_update_elem(bpf_map__fd(ld->skel->maps.runtime_exes), &key, &one, BPF_ANY))
-		return -errno;
-	ld->nr_runtime_exes++;
-	return 0;
+	for (off = 0; off + sizeof(rec) <= len; off += sizeof(rec)) {
+		memcpy(&rec, buf + off, sizeof(rec));
+		if (!runtime_fds_has(r, rec.fd))
+			continue;
+		if (bpf_map_update_elem(map_fd, &rec.key, &one, BPF_ANY)) {
+			err = -errno;
+			break;
+		}
+		ld->nr_runtime_exes++;
+	}
+	free(buf);
+	return err;
 }
 
 static int fill_runtime_exes(struct loader *ld, const struct loader_opts *opts)
 {
+	struct runtime_fds r = {};
 	char path[PATH_MAX];
 	unsigned int i, j;
-	int err;
+	int err = 0;
 
 	for (i = 0; i < sizeof(runtime_names) / sizeof(runtime_names[0]); i++) {
 		for (j = 0; j < sizeof(runtime_dirs) / sizeof(runtime_dirs[0]); j++) {
 			snprintf(path, sizeof(path), "%s/%s", runtime_dirs[j], runtime_names[i]);
 			/* most are absent on a given host */
-			add_runtime_exe(ld, opts->host_root, path);
+			runtime_fds_add(&r, opts->host_root, path);
 		}
 	}
-	for (i = 0; i < opts->nr_runtime_exes; i++) {
+	for (i = 0; i < opts->nr_runtime_exes && !err; i++) {
 		/* Given on our command line: a path as we see it. */
-		err = add_runtime_exe(ld, NULL, opts->runtime_exes[i]);
-		if (err) {
+		err = runtime_fds_add(&r, NULL, opts->runtime_exes[i]);
+		if (err)
 			fprintf(stderr, "lookout: --runtime-exe %s: %s: give the path of an "
 					"existing executable\n", opts->runtime_exes[i],
 				strerror(-err));
-			return err;
-		}
 	}
-	return 0;
+	if (!err)
+		err = runtime_fds_to_map(ld, &r);
+	for (i = 0; i < r.n; i++)
+		close(r.fd[i]);
+	return err;
 }
 
 static int attach_one(struct bpf_program *prog, struct bpf_link **link, bool required)
@@ -486,50 +589,13 @@ int loader_seed_cgroups(struct loader *ld, struct containers *cs)
 int loader_seed_tasks(struct loader *ld, void (*fn)(void *ctx, const void *rec, size_t size),
 		      void *ctx)
 {
-	struct bpf_link *link;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, off;
-	int fd, err = 0;
-	ssize_t n;
+	size_t len, off;
+	char *buf;
+	int err;
 
-	link = bpf_program__attach_iter(ld->skel->progs.seed_tasks, NULL);
-	if (!link) {
-		err = -errno;
-		fprintf(stderr, "lookout: cannot create the task iterator: %s: lookout needs "
-				"Linux 5.8 or newer\n", strerror(-err));
+	err = run_iter(ld->skel->progs.seed_tasks, "task", &buf, &len);
+	if (err)
 		return err;
-	}
-	fd = bpf_iter_create(bpf_link__fd(link));
-	if (fd < 0) {
-		err = -errno;
-		fprintf(stderr, "lookout: cannot run the task iterator: %s\n", strerror(-err));
-		bpf_link__destroy(link);
-		return err;
-	}
-	for (;;) {
-		if (cap - len < 65536) {
-			char *p = realloc(buf, cap + (1 << 20));
-
-			if (!p) {
-				err = -ENOMEM;
-				break;
-			}
-			buf = p;
-			cap += 1 << 20;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	bpf_link__destroy(link);
 	/* Records follow each other unaligned: copy each out before reading it. */
 	for (off = 0; !err && off + sizeof(struct lk_hdr) <= len;) {
 		static __u64 rec[8192 / sizeof(__u64)];

@@ -270,6 +270,43 @@ def test_runtime_exe_on_btrfs_subvolume():
         assert s2["origin"] == "host" and s2["out_of_band"] is True, brief(s2)
 
 
+def _runtime_exe_is_known(s, kill_path, other_kill):
+    """--runtime-exe kill_path: its SIGKILL is the runtime's; other_kill's is the host's."""
+    with Lookout("--json", "--runtime-exe", kill_path) as lk:
+        c1 = s.docker_run("/bin/sleep", "600")
+        c2 = s.docker_run("/bin/sleep", "600")
+        for c in (c1, c2):
+            lk.wait_for("container_start", lambda e, c=c: e["container"]["id"] == c.id)
+        run([kill_path, "-9", str(c1.pid)])
+        run([other_kill, "-9", str(c2.pid)])
+        s1 = lk.wait_for("signal", _to(c1.pid, 9), what="SIGKILL from the runtime's kill")[0]
+        s2 = lk.wait_for("signal", _to(c2.pid, 9), what="SIGKILL from the other kill")[0]
+        lk.stop()
+    assert s1["origin"] == "runtime" and s1["out_of_band"] is False, brief(s1)
+    assert s2["origin"] == "host" and s2["out_of_band"] is True, brief(s2)
+
+
+def test_runtime_exe_on_overlayfs():
+    """An executable on overlayfs, whose stat() reports another inode number
+    than the kernel's inode holds (and a device of its own)."""
+    with Scope("ovl") as s:
+        d = s.tmpdir()
+        dirs = {n: os.path.join(d, n) for n in ("lower", "upper", "work", "merged")}
+        for p in dirs.values():
+            os.mkdir(p)
+        # The lower layer on a filesystem of its own, as image layers often
+        # are: stat() then shows a device overlayfs made up for that layer.
+        run(["mount", "-t", "tmpfs", "-o", "size=16m", "lower", dirs["lower"]])
+        s.defer(lambda: subprocess.run(["umount", "-l", dirs["lower"]], stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        shutil.copy("/bin/kill", os.path.join(dirs["lower"], "kill"))
+        run(["mount", "-t", "overlay", "overlay", "-o", "lowerdir=%(lower)s,upperdir=%(upper)s,"
+             "workdir=%(work)s" % dirs, dirs["merged"]])
+        s.defer(lambda: subprocess.run(["umount", "-l", dirs["merged"]], stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        _runtime_exe_is_known(s, os.path.join(dirs["merged"], "kill"), "/bin/kill")
+
+
 def test_host_to_host_is_not_out_of_band():
     """With --all, a host shell killing a host sleep: audited, never out of band."""
     with Scope("h2h") as s, Lookout("--json", "--all") as lk:
