@@ -1346,24 +1346,58 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 
 /* ---- OOM ------------------------------------------------------------------------ */
 
+/* Within this many pages of its limit, a memory cgroup's limit is the one
+ * that fired: a charge fails when it would cross the limit, and reclaim may have
+ * freed a little since (a charge batch is 64 pages). */
+#define OOM_SLACK_PAGES 256
+
+/*
+ * The victim's memory cgroup and its parents, with usage and limit as the
+ * kernel had them: the lowest one at its limit is the one whose limit fired
+ * (the container's, its pod's, a --cgroup-parent's); none means the machine
+ * ran out. Returns that index, or -1.
+ */
+static __always_inline int read_memcg_levels(struct task_struct *task, struct lk_memcg *out,
+					     __u32 *nr)
+{
+	int ssid = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+	struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[ssid & 15]);
+	int i, fired = -1;
+
+	*nr = 0;
+	for (i = 0; i < LK_MEMCG_DEPTH && css; i++) {
+		struct mem_cgroup *memcg = container_of(css, struct mem_cgroup, css);
+
+		out[i].cgroup_id = BPF_CORE_READ(css, cgroup, kn, id);
+		out[i].usage_pages = BPF_CORE_READ(memcg, memory.usage.counter);
+		out[i].max_pages = BPF_CORE_READ(memcg, memory.max);
+		if (fired < 0 && out[i].max_pages < (1ULL << 50) &&
+		    out[i].usage_pages + OOM_SLACK_PAGES >= out[i].max_pages)
+			fired = i;
+		*nr = i + 1;
+		css = BPF_CORE_READ(css, parent);
+	}
+	return fired;
+}
+
 /* The OOM killer's SIGKILL is the kernel's own (no process sent it), queued
  * just before mark_victim and, since the victim takes task_lock to drop its
- * memory, always before its exit: a note on that SIGKILL lets the exit say
- * "oom" itself, whichever ring its records travel. */
-static __always_inline void note_oom(struct task_struct *task)
+ * memory, always before its exit: a note on that SIGKILL, with the limit that
+ * fired, lets the exit say "oom" and where, whichever ring its records travel. */
+static __always_inline void note_oom(struct task_struct *task, struct lk_oom_event *e)
 {
 	struct note_key nk = { .pid = task->tgid, .sig = SIGKILL,
 			       .start_time = task->group_leader->start_boottime };
 	/* Built in this context's scratch, past where the OOM event goes. */
-	struct lk_killer *k = scratch_get();
+	struct lk_killer *k = (void *)e + KILLER_SCRATCH_OFF;
+	int fired = e->fired;
 
-	if (!k)
-		return;
-	k = (void *)k + KILLER_SCRATCH_OFF;
 	__builtin_memset(k, 0, sizeof(*k));
-	k->signal_time = bpf_ktime_get_boot_ns();
+	k->signal_time = e->hdr.time_ns;
 	k->sig = SIGKILL;
 	k->flags = LK_KILLER_OOM;
+	if (fired >= 0 && fired < LK_MEMCG_DEPTH)
+		k->oom_limit = e->levels[fired];
 	bpf_map_update_elem(&killers, &nk, k, BPF_ANY);
 }
 
@@ -1378,7 +1412,6 @@ int BPF_PROG(handle_mark_victim, struct task_struct *task)
 
 	if (key.kind == LK_CK_HOST && !report_all)
 		return 0;
-	note_oom(task);
 	e = scratch_get();
 	if (!e)
 		return 0;
@@ -1386,6 +1419,8 @@ int BPF_PROG(handle_mark_victim, struct task_struct *task)
 	e->hdr.type = LK_EV_OOM;
 	e->hdr.time_ns = bpf_ktime_get_boot_ns();
 	read_proc(task, &e->proc, &key);
+	e->fired = read_memcg_levels(task, e->levels, &e->nr_levels);
+	note_oom(task, e);
 	off = sizeof(*e);
 	tail_put_exe(e, &off, &e->proc, task, SLOT_TASK);
 	emit(e, off, true);
@@ -1405,6 +1440,7 @@ int BPF_PROG(handle_mark_victim_pid, int pid)
 	e->hdr.time_ns = bpf_ktime_get_boot_ns();
 	e->proc.pid = pid;
 	e->proc.flags = LK_PF_NO_MM;
+	e->fired = -1;	/* unknown here: no task to read */
 	emit(e, sizeof(*e), true);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #define LK_PATH_DEPTH		24	/* dentry and mount hops walked for a path */
 #define LK_ANCESTRY_MAX		8	/* parents recorded for a signal's sender */
 #define LK_TAIL_MAX		2048	/* string tail of one event, bytes */
+#define LK_MEMCG_DEPTH		8	/* memory cgroups read for an OOM victim, leaf up */
 
 /* Event types: the first field of every record. */
 enum lk_event_type {
@@ -136,6 +137,14 @@ struct lk_exec_event {
 	char tail[];
 };
 
+/* One memory cgroup of an OOM victim's, as the kernel had it when the OOM
+ * killer chose the victim. Sizes are in pages (userspace knows the page size). */
+struct lk_memcg {
+	__u64 cgroup_id;
+	__u64 usage_pages;
+	__u64 max_pages;	/* huge when unlimited */
+};
+
 /* lk_killer.flags */
 #define LK_KILLER_CROSSING	(1u << 0)	/* sent from outside the target's container */
 #define LK_KILLER_RERAISED	(1u << 1)	/* the target raised the same signal again itself */
@@ -150,6 +159,7 @@ struct lk_killer {
 	__u32 flags;		/* LK_KILLER_* */
 	__u32 how;		/* that signal's lk_signal_event.how */
 	__u32 method;		/* and its enum lk_sig_method */
+	struct lk_memcg oom_limit;	/* LK_KILLER_OOM: the limit that fired; id 0 = none (global) */
 	struct lk_proc sender;	/* exe and argv are not kept: their offsets are 0 */
 };
 
@@ -217,6 +227,9 @@ struct lk_signal_event {
 struct lk_oom_event {
 	struct lk_hdr hdr;
 	struct lk_proc proc;	/* the victim; pid only on kernels whose tracepoint has no task */
+	struct lk_memcg levels[LK_MEMCG_DEPTH];	/* its memory cgroup, then each parent */
+	__u32 nr_levels;
+	__s32 fired;		/* index of the limit that fired, -1: none (global OOM) */
 	char tail[];
 };
 

@@ -331,6 +331,7 @@ int main(int argc, char **argv)
 	popts.out_fd = STDOUT_FILENO;
 	popts.audit_fd = audit_fd;
 	popts.cgroups_map_fd = bpf_map__fd(ld.skel->maps.cgroups);
+	popts.cgroup_mount = ld.cgroup_mount;
 	popts.options = o.command_line;
 	popts.syslog = sink;
 	popts.metrics = metrics;

@@ -184,6 +184,26 @@ static void put_sender(struct outbuf *b, const char *key, const struct signal_vi
 	outbuf_puts(b, "]}");
 }
 
+/* "oom": which limit the OOM kill answered to; null when the kernel did not say. */
+static void put_oom(struct outbuf *b, const struct oom_limit *o)
+{
+	put_key(b, "oom");
+	if (!o) {
+		outbuf_puts(b, "null");
+		return;
+	}
+	outbuf_putc(b, '{');
+	outbuf_printf(b, "\"scope\":\"%s\"", oom_scope_name(o->scope));
+	put_cstr(b, "cgroup", o->cgroup[0] ? o->cgroup : NULL);
+	if (o->scope == OOM_SCOPE_GLOBAL) {
+		outbuf_puts(b, ",\"limit_bytes\":null,\"usage_bytes\":null}");
+		return;
+	}
+	put_u64(b, "limit_bytes", o->limit_bytes);
+	put_u64(b, "usage_bytes", o->usage_bytes);
+	outbuf_putc(b, '}');
+}
+
 static void put_exit_fields(struct outbuf *b, const struct report *r)
 {
 	int sig = r->code & 0x7f;
@@ -198,6 +218,8 @@ static void put_exit_fields(struct outbuf *b, const struct report *r)
 	put_bool(b, "core_dumped", r->code & 0x80);
 	put_u64(b, "status", report_exit_status(r->code));
 	put_cstr(b, "cause", cause_name(r->cause));
+	if (r->cause == CAUSE_OOM)
+		put_oom(b, r->oom);
 	if (r->killed_by)
 		put_sender(b, "killed_by", r->killed_by);
 	else
@@ -276,6 +298,7 @@ void json_write_report(struct outbuf *b, const struct report_host *h, const stru
 		break;
 	case REPORT_OOM:
 		put_proc_fields(b, &r->proc);
+		put_oom(b, r->oom);
 		break;
 	case REPORT_SIGNAL:
 		put_signal_fields(b, r->signal);

@@ -62,12 +62,29 @@ static void put_who(struct outbuf *b, const struct proc_view *p)
 	outbuf_putc(b, ')');
 }
 
+/* Which memory limit fired: " scope=container limit=32.0MiB cgroup=/docker/…". */
+static void put_oom_scope(struct outbuf *b, const struct oom_limit *o)
+{
+	if (!o)
+		return;
+	outbuf_printf(b, " scope=%s", oom_scope_name(o->scope));
+	if (o->scope != OOM_SCOPE_GLOBAL)
+		outbuf_printf(b, " limit=%.1fMiB", (double)o->limit_bytes / (1 << 20));
+	if (o->cgroup[0]) {
+		outbuf_puts(b, " cgroup=");
+		text_put_string(b, o->cgroup, strlen(o->cgroup));
+	}
+}
+
 static void put_exit_details(struct outbuf *b, const struct report *r)
 {
 	const char *name;
 
 	/* The verdict first: it is what the reader came for. */
-	outbuf_printf(b, "%s ", cause_name(r->cause));
+	outbuf_printf(b, "%s", cause_name(r->cause));
+	if (r->cause == CAUSE_OOM)
+		put_oom_scope(b, r->oom);
+	outbuf_putc(b, ' ');
 	if (r->code & 0x7f) {
 		name = signal_name(r->code & 0x7f);
 		outbuf_printf(b, "status=%d signal=%s%s", report_exit_status(r->code),
@@ -177,6 +194,7 @@ void text_write_report(struct outbuf *b, const struct report_host *h, const stru
 		break;
 	case REPORT_OOM:
 		outbuf_puts(b, "chosen by the OOM killer");
+		put_oom_scope(b, r->oom);
 		break;
 	case REPORT_LOST:
 		outbuf_printf(b, "%llu events dropped (buffer %s)",

@@ -53,6 +53,7 @@ struct queued {
 
 struct pipeline {
 	struct pipeline_opts opts;
+	long page_size;			/* the kernel counts memory cgroups in pages */
 	struct containers *cs;
 	struct report_host host;
 	struct outbuf out;
@@ -539,6 +540,7 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 	const struct lk_signal_event *sig = NULL;
 	struct lk_signal_event note;
 	struct signal_view killer;
+	struct oom_limit oom;
 	size_t sig_size = 0;
 
 	view_proc(pl, &r.proc, e, size, &e->proc, e->hdr.time_ns);
@@ -571,6 +573,11 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 		r.killed_by = &killer;
 	}
 	r.cause = verdict_cause(e->code, &e->killer, r.killed_by);
+	if (r.cause == CAUSE_OOM) {
+		oom_limit_place(&oom, &e->killer.oom_limit, r.proc.c, pl->opts.cgroup_mount,
+				pl->page_size);
+		r.oom = &oom;
+	}
 	write_report(pl, &r);
 	if (ends_container(pl, e, r.proc.c)) {
 		r.type = REPORT_CONTAINER_EXIT;
@@ -625,8 +632,16 @@ static void handle_signal(struct pipeline *pl, const struct lk_signal_event *e, 
 static void handle_oom(struct pipeline *pl, const struct lk_oom_event *e, size_t size)
 {
 	struct report r = { .type = REPORT_OOM, .time_ns = e->hdr.time_ns };
+	struct oom_limit oom;
 
 	view_proc(pl, &r.proc, e, size, &e->proc, e->hdr.time_ns);
+	/* Kernels whose tracepoint gives only a pid read no cgroups: unknown. */
+	if (e->nr_levels && e->nr_levels <= LK_MEMCG_DEPTH) {
+		oom_limit_place(&oom, e->fired >= 0 && (__u32)e->fired < e->nr_levels ?
+				&e->levels[e->fired] : NULL,
+				r.proc.c, pl->opts.cgroup_mount, pl->page_size);
+		r.oom = &oom;
+	}
 	write_report(pl, &r);
 }
 
@@ -672,6 +687,7 @@ struct pipeline *pipeline_new(const struct pipeline_opts *opts, struct container
 	if (!pl)
 		return NULL;
 	pl->opts = *opts;
+	pl->page_size = sysconf(_SC_PAGESIZE);
 	pl->cs = cs;
 	pl->host = *host;
 	outbuf_init(&pl->out);

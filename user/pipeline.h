@@ -23,6 +23,7 @@ struct pipeline_opts {
 	int out_fd;			/* live view or JSON lines */
 	int audit_fd;			/* -1: no audit log */
 	int cgroups_map_fd;		/* the kernel's verdicts on cgroups */
+	const char *cgroup_mount;	/* the tracked (memory) hierarchy's mount, for OOM scope */
 	const char *options;		/* the command line, for lookout_start */
 	struct syslog_sink *syslog;	/* NULL: no --syslog */
 	struct metrics *metrics;	/* NULL: no --metrics */

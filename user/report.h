@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include "lookout.h"
 #include "containers.h"
+#include "oom.h"
 
 enum report_type {
 	REPORT_EXEC,
@@ -94,6 +95,7 @@ struct report {
 	__u32 code;
 	const struct signal_view *killed_by;
 	enum cause cause;
+	const struct oom_limit *oom;	/* oom, and an exit whose cause is oom; NULL: unknown */
 
 	/* signal */
 	const struct signal_view *signal;

@@ -69,6 +69,12 @@ def test_every_cause():
         assert ends["exited"]["exit_code"] == 3, brief(ends["exited"])
         assert dig(ends["out_of_band_kill"], "killed_by.host_pid") == sh.pid
         assert ends["oom"]["killed_by"] is None, ends["oom"]["killed_by"]
+        oom = ends["oom"]["oom"]
+        assert oom["scope"] == "container", oom
+        assert cs["oom"].id in (oom["cgroup"] or ""), oom
+        assert oom["limit_bytes"] == 32 << 20 and oom["usage_bytes"] > 30 << 20, oom
+        ev = lk.one("oom", lambda e: dig(e, "container.id") == cs["oom"].id, "the oom event")
+        assert ev["oom"] == oom, (ev["oom"], oom)
 
         # lookout why, on the file lookout wrote, for two of them.
         out = lk.dir + "/stdout.jsonl"
@@ -84,6 +90,39 @@ def test_every_cause():
         deaths = [json.loads(line) for line in p.stdout.decode().splitlines()]
         assert len(deaths) == 1 and deaths[0]["event"] == "container_exit", deaths
         assert deaths[0]["cause"] == "oom", deaths
+
+
+def _cleanup_parent(parent):
+    """rmdir what Docker made under every hierarchy, children first."""
+    for root in ["/sys/fs/cgroup/" + d for d in os.listdir("/sys/fs/cgroup")] + ["/sys/fs/cgroup"]:
+        for sub in ("docker", ""):
+            try:
+                os.rmdir(os.path.join(root, parent.strip("/"), sub))
+            except OSError:
+                pass
+
+
+def test_oom_under_a_limited_cgroup_parent():
+    """--cgroup-parent under a slice whose limit is lower than the container's
+    own (none): the OOM kill answers to the parent's limit."""
+    mem = "/sys/fs/cgroup/memory"
+    if not os.path.isdir(mem):
+        raise AssertionError("this test needs the cgroup v1 memory hierarchy at " + mem)
+    with Scope("oomparent") as s, Lookout("--json") as lk:
+        parent = "/" + s.name("slice")
+        limited = os.path.join(mem, parent.strip("/"), "docker")
+        os.makedirs(limited)
+        s.defer(lambda: _cleanup_parent(parent))
+        with open(os.path.join(limited, "memory.limit_in_bytes"), "w") as f:
+            f.write(str(40 << 20))
+        c = s.docker_run("sh", "-c", "sleep 0.5; x=0123456789abcdef; while :; do x=$x$x; done",
+                         opts=["--cgroup-parent", parent + "/docker"])
+        ce = _end(lk, c)
+        lk.stop()
+        assert ce["cause"] == "oom", brief(ce)
+        assert ce["oom"]["scope"] == "parent", ce["oom"]
+        assert ce["oom"]["cgroup"] == parent + "/docker", ce["oom"]
+        assert ce["oom"]["limit_bytes"] == 40 << 20, ce["oom"]
 
 
 def test_why_reads_stdin_and_says_when_nothing_matches():
