@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Nothing is lost silently: a container churning cgroups cannot blind lookout
+to the containers that start after it nor crowd out a host's kills, and a
+process that forks while lookout starts is classified like any other (no
+phantom sandbox)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lookout import (Lookout, Scope, brief, check_contract, pids_in_pidns, run,  # noqa: E402
+                     wait_until)
+
+HELPERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers")
+
+
+def _build(scope, name, static=False):
+    d = scope.tmpdir()
+    exe = os.path.join(d, name)
+    run(["gcc", "-O2", "-Wall"] + (["-static"] if static else []) +
+        ["-o", exe, os.path.join(HELPERS, name + ".c")])
+    return d, exe
+
+
+def _stop_totals(lk):
+    stop = lk.events("lookout_stop")
+    assert len(stop) == 1, "expected one lookout_stop, got %d" % len(stop)
+    check_contract(stop)
+    return stop[0]["totals"]
+
+
+# ---------------------------------------------------------------------------
+# A cgroup flood
+
+FLOOD_SECONDS = 12
+KILLS = 20
+
+
+def test_cgroup_flood_blinds_nothing():
+    """A container with CAP_SYS_ADMIN mounts its memory cgroup and makes and
+    removes a sub-cgroup in a tight loop (the old code let every removed one
+    come back into the kernel's 16,384-entry cgroups map until it was full,
+    and carried the records on the alerts ring). Meanwhile a host shell
+    SIGKILLs 20 sleeps in another container through a 4 KiB alerts buffer,
+    and three containers start: every kill is reported, and every new
+    container is named (runtime docker, its real name), never a sandbox."""
+    with Scope("cgflood") as s, Lookout("--json", "--alerts-buffer", "4K") as lk:
+        hdir, _ = _build(s, "cgflood", static=True)
+        # Its init outlives the sleeps: a PID namespace inode is reused once it ends.
+        victims = s.docker_run("/bin/sh", "-c", "for i in $(seq %d); do sleep $((1000 + i)) & "
+                               "done; exec sleep 600" % KILLS)
+        wait_until(lambda: len(pids_in_pidns(victims.pidns)) >= KILLS + 1, 20,
+                   "the %d sleeps to start" % KILLS)
+        sleeps = sorted(pid for pid, _, argv in pids_in_pidns(victims.pidns)
+                        if argv[:1] == ["sleep"] and argv[1:2] != ["600"])
+        assert len(sleeps) == KILLS, sleeps
+
+        flood = s.docker_run("/bin/sleep", "600", opts=["--cap-add", "SYS_ADMIN",
+                                                        "-v", "%s:/h:ro" % hdir])
+        flood.exec("sh", "-c", "mkdir -p /cg && mount -t cgroup -o memory cgroup /cg")
+        out_path = os.path.join(s.tmpdir(), "pairs")
+        out = open(out_path, "w")
+        fl = s.popen(["docker", "exec", flood.name, "/h/cgflood", "/cg/docker/" + flood.id,
+                      str(FLOOD_SECONDS)], stdout=out, stderr=subprocess.STDOUT)
+        out.close()
+        t0 = time.monotonic()
+        time.sleep(FLOOD_SECONDS * 0.4)   # the old code's map is full by now
+        for pid in sleeps:                # the host kills, while the flood goes on
+            os.kill(pid, signal.SIGKILL)
+            time.sleep(0.1)
+        news = [s.docker_run("/bin/sleep", "600") for _ in range(3)]
+        assert fl.wait(FLOOD_SECONDS + 60) == 0, "cgflood failed: %s" % open(out_path).read()
+        flood_s = time.monotonic() - t0
+        pairs = int(open(out_path).read().split()[-1])
+        for c in news:
+            lk.wait_for("container_start", lambda e, c=c: e["pidns"] == c.pidns,
+                        timeout=20, what="container_start of %s" % c.name)
+        lk.wait_for("signal", lambda e: e["target"]["host_pid"] in sleeps and e["signal"] == 9,
+                    count=KILLS, timeout=20, what="the host's %d SIGKILLs" % KILLS)
+        lk.stop(timeout=60)
+
+        totals = _stop_totals(lk)
+        print("      %d mkdir/rmdir pairs in %.1fs; totals %s" % (pairs, flood_s, totals),
+              flush=True)
+        assert pairs > 5000, "the flood made only %d cgroups: no flood" % pairs
+        for c in news:
+            starts = lk.events("container_start", lambda e, c=c: e["pidns"] == c.pidns)
+            check_contract(starts)
+            ctr = starts[0]["container"]
+            assert ctr["runtime"] == "docker" and ctr["name"] == c.name, \
+                "container %s came out as %s" % (c.name, ctr)
+        for c in news:
+            wrong = lk.events(None, lambda e, c=c: e["pidns"] == c.pidns and
+                              e["container"]["runtime"] == "sandbox")
+            assert not wrong, "a process of %s was taken for a sandbox: %s" % (
+                c.name, brief(wrong[0]))
+        kills = lk.events("signal", lambda e: e["target"]["host_pid"] in sleeps and
+                          e["signal"] == 9 and e["origin"] == "host")
+        assert sorted(e["target"]["host_pid"] for e in kills) == sleeps, \
+            "host kills missing: %s" % sorted(set(sleeps) - {e["target"]["host_pid"] for e in kills})
+        assert totals["dropped"]["alerts"] == 0, "alerts were dropped: %s" % totals
+        assert totals["cgroups_full"] == 0, "the cgroups map filled: %s" % totals
+        # Every record the kernel wrote was read, or is counted as dropped.
+        assert totals["emitted"] >= totals["events"], totals
+        assert totals["bad_records"] == 0, totals
+
+
+# ---------------------------------------------------------------------------
+# The start-up window
+
+def test_no_phantom_sandbox_at_startup():
+    """A container process forks and execs in a tight loop while lookout
+    starts (the old code attached its hooks before it knew the container's
+    cgroup, and a process met in between became a `pidns:` sandbox that never
+    ended). Every event of that container carries its docker name, over
+    several starts."""
+    with Scope("startup") as s:
+        c = s.docker_run("/bin/sh", "-c", "while :; do /bin/true; done")
+        time.sleep(0.5)
+        for attempt in range(4):
+            with Lookout("--json") as lk:
+                time.sleep(0.5)
+                lk.stop()
+                evs = lk.all()
+                sandboxes = [e for e in evs if e.get("event") in ("exec", "exit",
+                                                                   "container_start")
+                             and (e.get("container") or {}).get("runtime") == "sandbox"
+                             and e.get("pidns") == c.pidns]
+                assert not sandboxes, "start %d: %d events of %s as a sandbox, first: %s" % (
+                    attempt + 1, len(sandboxes), c.name, brief(sandboxes[0]))
+                mine = [e for e in evs if e.get("event") == "exec" and e.get("pidns") == c.pidns]
+                assert mine, "start %d: no exec of %s seen at all" % (attempt + 1, c.name)
+                assert all(e["container"]["name"] == c.name for e in mine), \
+                    [brief(e) for e in mine if e["container"]["name"] != c.name][:3]
+                check_contract(mine[:50])
+
+
+if __name__ == "__main__":
+    from lookout import main
+    sys.exit(main(globals()))
