@@ -160,7 +160,7 @@ struct container *cgroup_map_resolve(struct cgroup_map *m, __u64 id)
 	return settle(m, id, path, 0);
 }
 
-void cgroup_map_scan_pending(struct cgroup_map *m)
+static void scan_pending(struct cgroup_map *m)
 {
 	struct lk_ckey ck = { .kind = LK_CK_CGROUP };
 	__u64 key, next, *prev = NULL;
@@ -176,6 +176,23 @@ void cgroup_map_scan_pending(struct cgroup_map *m)
 		if (!containers_resolve(m->cs, &ck))
 			cgroup_map_resolve(m, key);
 	}
+}
+
+/* A cgroup userspace maps whose kernel entry is gone: only the rmdir hook
+ * removes the entry of a container cgroup, so the cgroup is gone too. */
+static void forget_if_removed(__u64 id, void *arg)
+{
+	struct cgroup_map *m = arg;
+	__u32 verdict;
+
+	if (bpf_map_lookup_elem(m->map_fd, &id, &verdict) && errno == ENOENT)
+		gone_add(m, id, m->round + 1);
+}
+
+void cgroup_map_recover(struct cgroup_map *m)
+{
+	scan_pending(m);
+	containers_for_each_cgroup(m->cs, forget_if_removed, m);
 }
 
 void cgroup_map_round_end(struct cgroup_map *m, bool caught_up)

@@ -44,9 +44,13 @@ void cgroup_map_rmdir(struct cgroup_map *m, __u64 id);
  * container, or NULL (host, or gone).
  */
 struct container *cgroup_map_resolve(struct cgroup_map *m, __u64 id);
-/* Classify every entry the kernel still holds as pending (after cgroup records
- * were dropped: some of those may never be settled otherwise). */
-void cgroup_map_scan_pending(struct cgroup_map *m);
+/*
+ * After cgroup records were dropped: classify every entry the kernel still
+ * holds as pending (its mkdir record may be among them), and forget, once
+ * their records are handled, the cgroups the kernel no longer has (their
+ * rmdir record may be).
+ */
+void cgroup_map_recover(struct cgroup_map *m);
 /* A round of records was handled; caught_up: the process rings were read empty. */
 void cgroup_map_round_end(struct cgroup_map *m, bool caught_up);
 

@@ -277,9 +277,10 @@ static void check_drops(struct pipeline *pl, int stats_fd, int ncpus, struct dro
 		}
 		w->seen[i] = n;
 	}
-	/* A dropped mkdir record leaves its cgroup pending: settle those now. */
+	/* A dropped mkdir record leaves its cgroup pending, a dropped rmdir record
+	 * leaves it mapped: settle both now. */
 	if (cgroups_lost)
-		pipeline_scan_pending(pl);
+		pipeline_cgroups_lost(pl);
 	w->since_ns = now;
 	t->dropped_events = w->seen[0];
 	t->dropped_alerts = w->seen[1];

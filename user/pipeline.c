@@ -813,9 +813,9 @@ void pipeline_drain(struct pipeline *pl, bool caught_up)
 	cgroup_map_round_end(pl->cgroups, caught_up);
 }
 
-void pipeline_scan_pending(struct pipeline *pl)
+void pipeline_cgroups_lost(struct pipeline *pl)
 {
-	cgroup_map_scan_pending(pl->cgroups);
+	cgroup_map_recover(pl->cgroups);
 }
 
 /* A process running at start, one record from the seed iterator: queued until

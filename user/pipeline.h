@@ -45,9 +45,8 @@ int pipeline_queue(struct pipeline *pl, const void *data, size_t size, bool aler
  * caught_up: the rings that carry process records were read empty this round,
  * so removed cgroups can be forgotten (see cgroup_map.h). */
 void pipeline_drain(struct pipeline *pl, bool caught_up);
-/* Settle cgroups the kernel still holds as pending: after cgroup records were
- * dropped, some would otherwise never be. */
-void pipeline_scan_pending(struct pipeline *pl);
+/* Cgroup records were dropped: settle what they would have (cgroup_map_recover). */
+void pipeline_cgroups_lost(struct pipeline *pl);
 
 /* Processes found running at start, one record each from the seed iterator;
  * then pipeline_seed_done() to announce the containers they make up. */

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lookout import (Lookout, Scope, brief, check_contract, pids_in_pidns, run,  # noqa: E402
@@ -39,6 +40,12 @@ FLOOD_SECONDS = 12
 KILLS = 20
 
 
+def _flood_container(s, hdir):
+    c = s.docker_run("/bin/sleep", "600", opts=["--cap-add", "SYS_ADMIN", "-v", "%s:/h:ro" % hdir])
+    c.exec("sh", "-c", "mkdir -p /cg && mount -t cgroup -o memory cgroup /cg")
+    return c
+
+
 def test_cgroup_flood_blinds_nothing():
     """A container with CAP_SYS_ADMIN mounts its memory cgroup and makes and
     removes a sub-cgroup in a tight loop (the old code let every removed one
@@ -58,9 +65,7 @@ def test_cgroup_flood_blinds_nothing():
                         if argv[:1] == ["sleep"] and argv[1:2] != ["600"])
         assert len(sleeps) == KILLS, sleeps
 
-        flood = s.docker_run("/bin/sleep", "600", opts=["--cap-add", "SYS_ADMIN",
-                                                        "-v", "%s:/h:ro" % hdir])
-        flood.exec("sh", "-c", "mkdir -p /cg && mount -t cgroup -o memory cgroup /cg")
+        flood = _flood_container(s, hdir)
         out_path = os.path.join(s.tmpdir(), "pairs")
         out = open(out_path, "w")
         fl = s.popen(["docker", "exec", flood.name, "/h/cgflood", "/cg/docker/" + flood.id,
@@ -76,7 +81,7 @@ def test_cgroup_flood_blinds_nothing():
         flood_s = time.monotonic() - t0
         pairs = int(open(out_path).read().split()[-1])
         for c in news:
-            lk.wait_for("container_start", lambda e, c=c: e["pidns"] == c.pidns,
+            lk.wait_for("container_start", lambda e, c=c: e["host_pid"] == c.pid,
                         timeout=20, what="container_start of %s" % c.name)
         lk.wait_for("signal", lambda e: e["target"]["host_pid"] in sleeps and e["signal"] == 9,
                     count=KILLS, timeout=20, what="the host's %d SIGKILLs" % KILLS)
@@ -87,13 +92,13 @@ def test_cgroup_flood_blinds_nothing():
               flush=True)
         assert pairs > 5000, "the flood made only %d cgroups: no flood" % pairs
         for c in news:
-            starts = lk.events("container_start", lambda e, c=c: e["pidns"] == c.pidns)
+            starts = lk.events("container_start", lambda e, c=c: e["host_pid"] == c.pid)
             check_contract(starts)
             ctr = starts[0]["container"]
             assert ctr["runtime"] == "docker" and ctr["name"] == c.name, \
                 "container %s came out as %s" % (c.name, ctr)
         for c in news:
-            wrong = lk.events(None, lambda e, c=c: e["pidns"] == c.pidns and
+            wrong = lk.events(None, lambda e, c=c: e["host_pid"] == c.pid and
                               e["container"]["runtime"] == "sandbox")
             assert not wrong, "a process of %s was taken for a sandbox: %s" % (
                 c.name, brief(wrong[0]))
@@ -106,6 +111,71 @@ def test_cgroup_flood_blinds_nothing():
         # Every record the kernel wrote was read, or is counted as dropped.
         assert totals["emitted"] >= totals["events"], totals
         assert totals["bad_records"] == 0, totals
+
+
+def test_lost_cgroup_records_are_recovered():
+    """The same flood through a 4 KiB cgroup ring: records are dropped (and
+    said so in `lost` events), yet containers started meanwhile are named,
+    their cgroups settled by id when their mkdir record was among the lost."""
+    with Scope("cglost") as s, Lookout("--json", "--cgroups-buffer", "4K") as lk:
+        hdir, _ = _build(s, "cgflood", static=True)
+        flood = _flood_container(s, hdir)
+        fl = s.popen(["docker", "exec", flood.name, "/h/cgflood", "/cg/docker/" + flood.id, "8"],
+                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        time.sleep(2)
+        news = [s.docker_run("/bin/sleep", "600") for _ in range(3)]
+        out = fl.communicate(timeout=60)[0].decode()
+        assert fl.returncode == 0, "cgflood failed: %s" % out
+        for c in news:
+            lk.wait_for("container_start", lambda e, c=c: e["host_pid"] == c.pid,
+                        timeout=20, what="container_start of %s" % c.name)
+        lk.stop(timeout=60)
+        totals = _stop_totals(lk)
+        print("      %s pairs; totals %s" % (out.strip(), totals), flush=True)
+        assert totals["dropped"]["cgroups"] > 0, "no cgroup record was dropped: %s" % totals
+        lost = lk.events("lost", lambda e: e["buffer"] == "cgroups")
+        check_contract(lost)
+        assert sum(e["count"] for e in lost) == totals["dropped"]["cgroups"], \
+            "lost events do not add up to lookout_stop's total: %s" % totals
+        for c in news:
+            start = lk.events("container_start", lambda e, c=c: e["host_pid"] == c.pid)[0]
+            assert start["container"]["runtime"] == "docker" and \
+                start["container"]["name"] == c.name, \
+                "container %s came out as %s" % (c.name, start["container"])
+
+
+def test_full_cgroups_map_is_reported():
+    """With room for 16 cgroups and more container cgroups than that, the
+    kernel counts every cgroup it could not record, lookout warns once on
+    stderr and reports the count in lookout_stop and /metrics."""
+    port = 20000 + os.getpid() % 20000
+    with Scope("cgfull") as s, Lookout("--json", "--cgroups-max", "16",
+                                       "--metrics", "127.0.0.1:%d" % port) as lk:
+        c = s.docker_run("/bin/sleep", "600")
+        base = "/sys/fs/cgroup/memory/docker/%s" % c.id
+        subs = ["%s/lk-full-%d" % (base, i) for i in range(40)]
+
+        def rmdirs():
+            for d in subs:
+                if os.path.isdir(d):
+                    os.rmdir(d)
+        s.defer(rmdirs)
+        for d in subs:
+            os.mkdir(d)
+        late = s.docker_run("/bin/sleep", "600")
+        lk.wait_for("container_start", lambda e: e["host_pid"] == late.pid, timeout=20,
+                    what="container_start of %s" % late.name)
+        time.sleep(1.5)   # the counters are read once a second
+        metrics = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10).read()
+        lk.stop()
+        totals = _stop_totals(lk)
+        assert totals["cgroups_full"] > 0, "a full map was not counted: %s" % totals
+        m = [line for line in metrics.decode().splitlines()
+             if line.startswith("lookout_cgroups_full_total ")]
+        assert m and int(m[0].split()[1]) > 0, "no lookout_cgroups_full_total in /metrics"
+        err = lk.stderr()
+        assert err.count("the cgroups map is full") == 1, "want one warning, stderr:\n" + err
+        assert "cgroups made while the cgroups map was full" in err, err
 
 
 # ---------------------------------------------------------------------------
