@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * main.c - lookout's command line and main loop: parse options, start the
- * BPF side, poll both ring buffers, report drops, stop cleanly on SIGINT or
+ * BPF side, poll the ring buffers, report drops, stop cleanly on SIGINT or
  * SIGTERM and reopen the audit log on SIGHUP.
  */
 #include <argp.h>

@@ -2,7 +2,7 @@
 /*
  * pipeline.c - kernel records in, lines out.
  *
- * Records from both ring buffers are queued per poll round and handled in
+ * Records from every ring buffer are queued per poll round and handled in
  * kernel time order, so a signal is always seen before the exit it caused even
  * when the two travelled through different buffers. Nothing here trusts a
  * record's inner offsets: every string is checked against the record's size.
