@@ -4,7 +4,9 @@ to the containers that start after it nor crowd out a host's kills, and a
 process that forks while lookout starts is classified like any other (no
 phantom sandbox)."""
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -38,6 +40,23 @@ def _stop_totals(lk):
 
 FLOOD_SECONDS = 12
 KILLS = 20
+
+
+def _kernel_cgroups(pid):
+    """Entries in the `cgroups` map of the lookout with this pid."""
+    for fd in os.listdir("/proc/%d/fdinfo" % pid):
+        try:
+            with open("/proc/%d/fdinfo/%s" % (pid, fd)) as f:
+                m = re.search(r"^map_id:\s+(\d+)$", f.read(), re.M)
+        except OSError:
+            continue
+        if not m:
+            continue
+        info = json.loads(run(["bpftool", "map", "show", "id", m.group(1), "--json"]))
+        if info.get("name") == "cgroups":
+            dump = run(["bpftool", "map", "dump", "id", m.group(1), "--json"], timeout=60)
+            return len(json.loads(dump or "[]"))
+    raise AssertionError("lookout %d holds no `cgroups` map" % pid)
 
 
 def _flood_container(s, hdir):
@@ -85,11 +104,15 @@ def test_cgroup_flood_blinds_nothing():
                         timeout=20, what="container_start of %s" % c.name)
         lk.wait_for("signal", lambda e: e["target"]["host_pid"] in sleeps and e["signal"] == 9,
                     count=KILLS, timeout=20, what="the host's %d SIGKILLs" % KILLS)
+        # The removed cgroups are gone from the kernel's map too (the old code left
+        # it full: 16,384 entries). What stays is the live containers' cgroups.
+        left = _kernel_cgroups(lk.proc.pid)
         lk.stop(timeout=60)
 
         totals = _stop_totals(lk)
-        print("      %d mkdir/rmdir pairs in %.1fs; totals %s" % (pairs, flood_s, totals),
-              flush=True)
+        print("      %d mkdir/rmdir pairs in %.1fs; %d entries left in the cgroups map; "
+              "totals %s" % (pairs, flood_s, left, totals), flush=True)
+        assert left < 2000, "%d entries left in the kernel's cgroups map" % left
         assert pairs > 5000, "the flood made only %d cgroups: no flood" % pairs
         for c in news:
             starts = lk.events("container_start", lambda e, c=c: e["host_pid"] == c.pid)
