@@ -13,7 +13,9 @@
 #include "cgroupfs.h"
 
 #define HOST_KEPT	256	/* cgroups recently found to be the host's, or gone */
-#define SCAN_MAX	(1u << 23)	/* keys one pending scan looks at, whatever the churn */
+/* Keys one pending scan looks at: a key deleted under the scan restarts it
+ * from the first, so churn could otherwise keep it going. */
+#define SCAN_MAX	(1u << 18)
 
 struct gone {
 	__u64 id;
