@@ -38,7 +38,8 @@ def _stop_totals(lk):
 # ---------------------------------------------------------------------------
 # A cgroup flood
 
-FLOOD_SECONDS = 12
+FLOOD_PAIRS = 30000
+FLOOD_MAX_SECONDS = 60
 KILLS = 20
 
 
@@ -78,27 +79,35 @@ def test_cgroup_flood_blinds_nothing():
         # Its init outlives the sleeps: a PID namespace inode is reused once it ends.
         victims = s.docker_run("/bin/sh", "-c", "for i in $(seq %d); do sleep $((1000 + i)) & "
                                "done; exec sleep 600" % KILLS)
-        wait_until(lambda: len(pids_in_pidns(victims.pidns)) >= KILLS + 1, 20,
-                   "the %d sleeps to start" % KILLS)
-        sleeps = sorted(pid for pid, _, argv in pids_in_pidns(victims.pidns)
-                        if argv[:1] == ["sleep"] and argv[1:2] != ["600"])
-        assert len(sleeps) == KILLS, sleeps
+
+        def sleeping():
+            return sorted(pid for pid, _, argv in pids_in_pidns(victims.pidns)
+                          if argv[:1] == ["sleep"] and argv[1:2] != ["600"])
+        wait_until(lambda: len(sleeping()) == KILLS, 20, "the %d sleeps to start" % KILLS)
+        sleeps = sleeping()
 
         flood = _flood_container(s, hdir)
         out_path = os.path.join(s.tmpdir(), "pairs")
         out = open(out_path, "w")
         fl = s.popen(["docker", "exec", flood.name, "/h/cgflood", "/cg/docker/" + flood.id,
-                      str(FLOOD_SECONDS)], stdout=out, stderr=subprocess.STDOUT)
+                      str(FLOOD_MAX_SECONDS), "/tmp/stop"], stdout=out, stderr=subprocess.STDOUT)
         out.close()
         t0 = time.monotonic()
-        time.sleep(FLOOD_SECONDS * 0.4)   # the old code's map is full by now
+
+        def pairs():
+            text = open(out_path).read().split()
+            return int(text[-1]) if text and text[-1].isdigit() else 0
+        # The old code's map is full after 16,384 pairs; go well past that.
+        wait_until(lambda: pairs() >= FLOOD_PAIRS or fl.poll() is not None, FLOOD_MAX_SECONDS,
+                   "%d mkdir/rmdir pairs" % FLOOD_PAIRS)
         for pid in sleeps:                # the host kills, while the flood goes on
             os.kill(pid, signal.SIGKILL)
             time.sleep(0.1)
         news = [s.docker_run("/bin/sleep", "600") for _ in range(3)]
-        assert fl.wait(FLOOD_SECONDS + 60) == 0, "cgflood failed: %s" % open(out_path).read()
+        flood.exec("touch", "/tmp/stop")
+        assert fl.wait(60) == 0, "cgflood failed: %s" % open(out_path).read()
         flood_s = time.monotonic() - t0
-        pairs = int(open(out_path).read().split()[-1])
+        done = pairs()
         for c in news:
             lk.wait_for("container_start", lambda e, c=c: e["host_pid"] == c.pid,
                         timeout=20, what="container_start of %s" % c.name)
@@ -111,9 +120,9 @@ def test_cgroup_flood_blinds_nothing():
 
         totals = _stop_totals(lk)
         print("      %d mkdir/rmdir pairs in %.1fs; %d entries left in the cgroups map; "
-              "totals %s" % (pairs, flood_s, left, totals), flush=True)
+              "totals %s" % (done, flood_s, left, totals), flush=True)
         assert left < 2000, "%d entries left in the kernel's cgroups map" % left
-        assert pairs > 5000, "the flood made only %d cgroups: no flood" % pairs
+        assert done >= FLOOD_PAIRS, "the flood made only %d cgroups in %ds" % (done, FLOOD_MAX_SECONDS)
         for c in news:
             starts = lk.events("container_start", lambda e, c=c: e["host_pid"] == c.pid)
             check_contract(starts)
@@ -153,7 +162,7 @@ def test_lost_cgroup_records_are_recovered():
                         timeout=20, what="container_start of %s" % c.name)
         lk.stop(timeout=60)
         totals = _stop_totals(lk)
-        print("      %s pairs; totals %s" % (out.strip(), totals), flush=True)
+        print("      %s pairs; totals %s" % (out.split()[-1], totals), flush=True)
         assert totals["dropped"]["cgroups"] > 0, "no cgroup record was dropped: %s" % totals
         lost = lk.events("lost", lambda e: e["buffer"] == "cgroups")
         check_contract(lost)

@@ -2,10 +2,11 @@
 /*
  * cgflood - make and remove one cgroup as fast as possible, as a container that
  * may manage its own cgroups (systemd inside, delegation) can: mkdir DIR/x,
- * rmdir DIR/x, for SECONDS. Prints the number of pairs done. Built static, so
- * it runs inside a busybox container.
+ * rmdir DIR/x, for SECONDS or until STOPFILE exists. Prints the number of
+ * pairs done every 4096 pairs and at the end. Built static, so it runs inside
+ * a busybox container.
  *
- *   cgflood DIR SECONDS
+ *   cgflood DIR SECONDS [STOPFILE]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,8 +23,8 @@ int main(int argc, char **argv)
 	unsigned long pairs = 0;
 	double secs;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: cgflood DIR SECONDS\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: cgflood DIR SECONDS [STOPFILE]\n");
 		return 2;
 	}
 	secs = atof(argv[2]);
@@ -41,6 +42,12 @@ int main(int argc, char **argv)
 		pairs++;
 		if (pairs % 256)
 			continue;
+		if (!(pairs % 4096)) {
+			printf("%lu\n", pairs);
+			fflush(stdout);
+		}
+		if (argc == 4 && !access(argv[3], F_OK))
+			break;
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		if (t.tv_sec - t0.tv_sec + (t.tv_nsec - t0.tv_nsec) / 1e9 >= secs)
 			break;
