@@ -221,5 +221,4 @@ void cgroup_map_round_end(struct cgroup_map *m, bool caught_up)
 void cgroup_map_counts(const struct cgroup_map *m, struct cgroup_map_counts *out)
 {
 	*out = m->counts;
-	out->gone_pending = m->nr_gone;
 }

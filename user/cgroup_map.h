@@ -25,7 +25,6 @@ struct cgroup_map;
 
 struct cgroup_map_counts {
 	__u64 resolved;		/* pending cgroups classified by id after their record was lost */
-	__u64 gone_pending;	/* removed cgroups waiting for their records to be handled */
 };
 
 /* map_fd: the kernel's cgroups map; mount_fd and mount: the tracked hierarchy
