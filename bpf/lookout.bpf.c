@@ -66,6 +66,13 @@ struct {
 	__uint(max_entries, 1 << 20);
 } alerts SEC(".maps");
 
+/* cgroup mkdir and rmdir records: a container churning cgroups fills this one,
+ * never the buffers that carry kills and other containers' processes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} cgroup_events SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, LK_STAT_MAX);
@@ -82,7 +89,10 @@ struct {
 	__type(value, struct lk_ckey);
 } tracked SEC(".maps");
 
-/* Container cgroups of the tracked hierarchy, by cgroup id. Absent = host. */
+/* Container cgroups of the tracked hierarchy, by cgroup id. Absent = host.
+ * Only mkdir (pending) and the loader's walk add entries; rmdir removes them, and
+ * userspace only changes entries that still exist, so a removed cgroup never
+ * comes back. The loader sets the size (--cgroups-max). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
@@ -891,12 +901,28 @@ int BPF_PROG(handle_cgroup_attach_task, struct cgroup *dst, const char *path,
 	return 0;
 }
 
+#define EEXIST 17
+
+/* Write a cgroup record to its own ring: a drop is counted, never silent. The
+ * reader is woken when it has caught up (the default): it reads this ring first. */
+static __always_inline void emit_cgroup(struct lk_cgroup_event *e, __u32 size)
+{
+	if (size > SCRATCH_SIZE)
+		return;
+	e->hdr.size = size;
+	if (bpf_ringbuf_output(&cgroup_events, e, size, 0))
+		stat_inc(LK_STAT_DROP_CGROUPS);
+	else
+		stat_inc(LK_STAT_EMITTED);
+}
+
 /* New cgroups are pending until userspace has classified their path. Until then
- * their processes are reported (flagged pending) rather than missed. */
+ * their processes are reported (flagged pending) rather than missed. A full map
+ * is counted and said in the record: its processes cannot be attributed. */
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(handle_cgroup_mkdir, struct cgroup *cg, const char *path)
 {
-	__u32 pending = LK_CG_PENDING;
+	__u32 pending = LK_CG_PENDING, flags = 0;
 	struct lk_cgroup_event *e;
 	__u64 cgid;
 	__u32 off;
@@ -905,7 +931,12 @@ int BPF_PROG(handle_cgroup_mkdir, struct cgroup *cg, const char *path)
 	if (!in_tracked_hierarchy(cg))
 		return 0;
 	cgid = BPF_CORE_READ(cg, kn, id);
-	bpf_map_update_elem(&cgroups, &cgid, &pending, BPF_NOEXIST);
+	/* -EEXIST: the loader's walk met it first, with its verdict. */
+	r = bpf_map_update_elem(&cgroups, &cgid, &pending, BPF_NOEXIST);
+	if (r && r != -EEXIST) {
+		stat_inc(LK_STAT_CGROUPS_FULL);
+		flags = LK_CGF_UNRECORDED;
+	}
 	e = scratch_get();
 	if (!e)
 		return 0;
@@ -913,14 +944,14 @@ int BPF_PROG(handle_cgroup_mkdir, struct cgroup *cg, const char *path)
 	e->hdr.type = LK_EV_CGROUP_MKDIR;
 	e->hdr.time_ns = bpf_ktime_get_boot_ns();
 	e->cgroup_id = cgid;
+	e->flags = flags;
 	off = sizeof(*e);
 	r = bpf_probe_read_kernel_str((char *)e + off, LK_ARGV_MAX, path);
 	if (r <= 0)
 		return 0;
 	e->path.off = off;
 	e->path.len = r - 1;
-	/* Not an alert, but the same path as container ends: ordered before them. */
-	emit(e, off + r, true);
+	emit_cgroup(e, off + r);
 	return 0;
 }
 
@@ -937,7 +968,7 @@ int BPF_PROG(handle_cgroup_rmdir, struct cgroup *cg, const char *path)
 	cgid = BPF_CORE_READ(cg, kn, id);
 	verdict = bpf_map_lookup_elem(&cgroups, &cgid);
 	if (!verdict)
-		return 0;		/* a host cgroup: nothing to forget */
+		return 0;		/* a host cgroup, or one never recorded: nothing to forget */
 	bpf_map_delete_elem(&cgroups, &cgid);
 	/* An empty cgroup is the only kind that can go: its count is settled. */
 	mk.id = cgid;
@@ -951,7 +982,7 @@ int BPF_PROG(handle_cgroup_rmdir, struct cgroup *cg, const char *path)
 	e->hdr.type = LK_EV_CGROUP_RMDIR;
 	e->hdr.time_ns = bpf_ktime_get_boot_ns();
 	e->cgroup_id = cgid;
-	emit(e, sizeof(*e), true);
+	emit_cgroup(e, sizeof(*e));
 	return 0;
 }
 

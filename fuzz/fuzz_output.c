@@ -278,7 +278,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct report_host host = { .boot_id = "d3d3e4f5-0000-4000-8000-000000000000",
 				    .boot_to_real_ns = 1764405234000000000LL,
 				    .host_pidns = 4026531836u };
-	static const struct lookout_totals totals = { 1, 2, 3, 4 };
+	static const struct lookout_totals totals = {
+		.events = 1, .dropped_events = 2, .dropped_alerts = 3, .written = 4,
+		.dropped_cgroups = 5, .emitted = 6, .bad_records = 7, .tracked_full = 8,
+		.cgroups_full = 9, .cgroups_resolved = 10,
+	};
 	struct lk_ancestor anc[LK_ANCESTRY_MAX];
 	struct lk_signal_event sig;
 	struct fuzz_proc pa, pb;

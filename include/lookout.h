@@ -63,6 +63,8 @@ enum lk_stat {
 	LK_STAT_DROP_ALERTS,		/* ring buffer `alerts` full */
 	LK_STAT_EMITTED,		/* records written */
 	LK_STAT_TRACK_FULL,		/* tracked map full: process untracked */
+	LK_STAT_DROP_CGROUPS,		/* ring buffer `cgroup_events` full */
+	LK_STAT_CGROUPS_FULL,		/* cgroups map full: a new cgroup went unrecorded */
 	LK_STAT_MAX,
 };
 
@@ -233,11 +235,14 @@ struct lk_oom_event {
 	char tail[];
 };
 
+/* struct lk_cgroup_event.flags */
+#define LK_CGF_UNRECORDED	(1u << 0)	/* mkdir: the cgroups map was full, no entry made */
+
 struct lk_cgroup_event {
 	struct lk_hdr hdr;
 	__u64 cgroup_id;
 	struct lk_str path;
-	__u32 pad;
+	__u32 flags;		/* LK_CGF_* */
 	char tail[];
 };
 

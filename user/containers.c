@@ -233,3 +233,16 @@ void container_refresh_meta(struct containers *cs, struct container *c, __u64 no
 	 * then keep reporting the id. */
 	c->meta_retry_ns = now_ns + META_RETRY_NS * c->meta_tries;
 }
+
+void containers_for_each_cgroup(struct containers *cs, void (*fn)(__u64 cgid, void *arg),
+				void *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < CG_BUCKETS; i++) {
+		struct cgroup_entry *e;
+
+		for (e = cs->by_cgroup[i]; e; e = e->next)
+			fn(e->cgid, arg);
+	}
+}

@@ -48,6 +48,9 @@ void containers_free(struct containers *cs);
 struct container *containers_add_cgroup(struct containers *cs, __u64 cgid, const char *path);
 /* The cgroup went away; the container is freed with its last cgroup. */
 void containers_remove_cgroup(struct containers *cs, __u64 cgid);
+/* Call fn for every cgroup id mapped to a container; fn must not add or remove any. */
+void containers_for_each_cgroup(struct containers *cs, void (*fn)(__u64 cgid, void *arg),
+				void *arg);
 /* Forget a container (a sandbox whose namespace ended). */
 void containers_remove(struct containers *cs, struct container *c);
 

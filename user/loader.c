@@ -5,8 +5,9 @@
  * Order matters and is: check the environment (one clear line per missing
  * piece), open, write the const volatile configuration, pick the program
  * variants the running kernel's BTF describes, load, fill runtime_exes, attach
- * every hook, and only then seed cgroups and processes, so nothing created
- * during start-up can slip between seeding and attaching.
+ * the cgroup hooks, seed cgroups, attach the process hooks, and only then seed
+ * processes, so nothing created during start-up can slip between seeding and
+ * attaching, and no process is classified against a half-seeded cgroups map.
  */
 #define _GNU_SOURCE /* O_PATH */
 #include <bpf/bpf.h>
@@ -235,6 +236,7 @@ int loader_open_and_load(struct loader *ld, const struct loader_opts *opts)
 	int err;
 
 	memset(ld, 0, sizeof(*ld));
+	ld->cgroup_mount_fd = -1;
 	libbpf_set_print(opts->verbose ? libbpf_verbose : libbpf_quiet);
 	err = pick_hierarchy(ld);
 	if (err)
@@ -280,6 +282,10 @@ int loader_open_and_load(struct loader *ld, const struct loader_opts *opts)
 	ld->skel->rodata->wakeup_bytes = bpf_map__max_entries(ld->skel->maps.events) / 4;
 	if (opts->alerts_size)
 		bpf_map__set_max_entries(ld->skel->maps.alerts, opts->alerts_size);
+	if (opts->cgroups_size)
+		bpf_map__set_max_entries(ld->skel->maps.cgroup_events, opts->cgroups_size);
+	if (opts->cgroups_max)
+		bpf_map__set_max_entries(ld->skel->maps.cgroups, opts->cgroups_max);
 
 	err = lookout_bpf__load(ld->skel);
 	if (err) {
@@ -490,6 +496,18 @@ static int attach_one(struct bpf_program *prog, struct bpf_link **link, bool req
 	return -errno;
 }
 
+int loader_attach_cgroups(struct loader *ld)
+{
+	struct lookout_bpf *s = ld->skel;
+	int err = 0;
+
+	err = err ?: attach_one(s->progs.handle_cgroup_mkdir, &s->links.handle_cgroup_mkdir,
+				false);
+	err = err ?: attach_one(s->progs.handle_cgroup_rmdir, &s->links.handle_cgroup_rmdir,
+				false);
+	return err;
+}
+
 int loader_attach(struct loader *ld)
 {
 	struct lookout_bpf *s = ld->skel;
@@ -503,10 +521,6 @@ int loader_attach(struct loader *ld)
 				&s->links.handle_sched_process_exit, true);
 	err = err ?: attach_one(s->progs.handle_signal_generate,
 				&s->links.handle_signal_generate, true);
-	err = err ?: attach_one(s->progs.handle_cgroup_mkdir, &s->links.handle_cgroup_mkdir,
-				false);
-	err = err ?: attach_one(s->progs.handle_cgroup_rmdir, &s->links.handle_cgroup_rmdir,
-				false);
 	err = err ?: attach_one(s->progs.handle_cgroup_attach_task,
 				&s->links.handle_cgroup_attach_task, false);
 	err = err ?: attach_one(s->progs.handle_mark_victim, &s->links.handle_mark_victim,
@@ -523,10 +537,32 @@ struct cgroup_walk {
 	unsigned int visited;
 };
 
+/*
+ * Record a container cgroup the walk found. The mkdir and rmdir hooks are
+ * already attached: insert, then look again, and take the entry back if the
+ * cgroup went meanwhile. Removed after the insert, the rmdir hook deletes it;
+ * removed before, the second look does. Either way no gone cgroup stays.
+ */
+static void seed_one(struct cgroup_walk *w, int dirfd, const char *name, __u64 cgid)
+{
+	__u32 verdict = LK_CG_CONTAINER;
+	struct stat st;
+
+	if (bpf_map_update_elem(w->map_fd, &cgid, &verdict, BPF_ANY)) {
+		if (errno == E2BIG)
+			w->ld->cgroups_unrecorded++;
+		containers_remove_cgroup(w->cs, cgid);
+		return;
+	}
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) || st.st_ino != cgid) {
+		bpf_map_delete_elem(w->map_fd, &cgid);
+		containers_remove_cgroup(w->cs, cgid);
+	}
+}
+
 static void walk_cgroups(struct cgroup_walk *w, int dirfd, char *path, size_t len,
 			 unsigned int depth)
 {
-	__u32 verdict = LK_CG_CONTAINER;
 	struct dirent *de;
 	DIR *dir;
 
@@ -551,7 +587,7 @@ static void walk_cgroups(struct cgroup_walk *w, int dirfd, char *path, size_t le
 		/* A cgroup directory's inode number is its kernfs id, the id BPF reads. */
 		cgid = st.st_ino;
 		if (containers_add_cgroup(w->cs, cgid, path))
-			bpf_map_update_elem(w->map_fd, &cgid, &verdict, BPF_ANY);
+			seed_one(w, dirfd, de->d_name, cgid);
 		if (depth < CGROUP_WALK_DEPTH) {
 			fd = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (fd >= 0)
@@ -580,6 +616,13 @@ int loader_seed_cgroups(struct loader *ld, struct containers *cs)
 	if (fd < 0) {
 		err = -errno;
 		fprintf(stderr, "lookout: cannot open %s: %s\n", ld->cgroup_mount, strerror(-err));
+		return err;
+	}
+	ld->cgroup_mount_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (ld->cgroup_mount_fd < 0) {
+		err = -errno;
+		fprintf(stderr, "lookout: cannot open %s: %s\n", ld->cgroup_mount, strerror(-err));
+		close(fd);
 		return err;
 	}
 	walk_cgroups(&w, fd, path, 0, 0);
@@ -621,6 +664,9 @@ void loader_destroy(struct loader *ld)
 {
 	if (!ld)
 		return;
+	if (ld->cgroup_mount_fd >= 0)
+		close(ld->cgroup_mount_fd);
+	ld->cgroup_mount_fd = -1;
 	lookout_bpf__destroy(ld->skel);
 	ld->skel = NULL;
 }

@@ -26,6 +26,8 @@ struct loader_opts {
 	bool kernel_signals;		/* --origin lets kernel-raised signals through */
 	__u32 events_size;		/* ring buffer bytes, 0 = default */
 	__u32 alerts_size;
+	__u32 cgroups_size;		/* ring buffer for cgroup records */
+	__u32 cgroups_max;		/* entries of the cgroups map, 0 = default */
 };
 
 struct loader {
@@ -34,7 +36,9 @@ struct loader {
 	bool cgroup_v1;
 	int hierarchy_id;
 	char cgroup_mount[256];		/* where the tracked hierarchy is mounted */
+	int cgroup_mount_fd;		/* open on it, -1 before seeding */
 	unsigned int nr_runtime_exes;	/* executables recognised as runtime components */
+	__u64 cgroups_unrecorded;	/* container cgroups the seed walk found no room for */
 };
 
 /* Each returns 0, or prints one line naming the cause and the fix and returns -errno. */
@@ -42,8 +46,16 @@ int loader_check_environment(const struct loader_opts *opts);
 int loader_open_and_load(struct loader *ld, const struct loader_opts *opts);
 /* Fill runtime_exes: the executables whose processes are the container runtime. */
 int loader_fill_maps(struct loader *ld, const struct loader_opts *opts);
+/*
+ * Start-up runs: loader_attach_cgroups (the mkdir and rmdir hooks), then
+ * loader_seed_cgroups, then loader_attach (every process hook): by the time a
+ * process event can happen, every cgroup that exists is in the cgroups map,
+ * found by the walk or by the mkdir hook, and none that is gone stays there.
+ */
+int loader_attach_cgroups(struct loader *ld);
 int loader_attach(struct loader *ld);
-/* Record every existing cgroup of the tracked hierarchy that is a container's. */
+/* Record every existing cgroup of the tracked hierarchy that is a container's;
+ * leaves ld->cgroup_mount_fd open on the hierarchy. */
 int loader_seed_cgroups(struct loader *ld, struct containers *cs);
 /* Run the task iterator; fn gets one record per container process running now. */
 int loader_seed_tasks(struct loader *ld, void (*fn)(void *ctx, const void *rec, size_t size),

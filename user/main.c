@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * main.c - lookout's command line and main loop: parse options, start the
- * BPF side, poll both ring buffers, report drops, stop cleanly on SIGINT or
+ * BPF side, poll the ring buffers, report drops, stop cleanly on SIGINT or
  * SIGTERM and reopen the audit log on SIGHUP.
  */
 #include <argp.h>
@@ -124,80 +124,109 @@ static void count_members(int members_fd, struct metrics *m)
 }
 
 /*
- * One round takes at most ROUND_MAX records. libbpf drains a ring until it
- * stays empty, which under a sustained flood is never: the round would not
- * end, alerts and drop reports would wait, and SIGINT would go unanswered.
- * Returning an error from the callback stops the drain after this record
- * (already taken).
+ * One round takes at most ROUND_MAX records from each ring. libbpf drains a
+ * ring until it stays empty, which under a sustained flood is never: the round
+ * would not end, alerts and drop reports would wait, and SIGINT would go
+ * unanswered. A budget per ring keeps a flood in one (cgroup churn, say) from
+ * starving the others. Returning an error from the callback stops the drain
+ * after this record (already taken).
  */
 #define ROUND_MAX 4096
 #define ROUND_FULL (-E2BIG)
 
-struct round {
+/* The rings, in the order a round reads them: cgroup records first, so a new
+ * cgroup's verdict is in before its processes' records; then alerts. */
+enum { RING_CGROUPS, RING_ALERTS, RING_EVENTS, RINGS };
+
+struct reader {
 	struct pipeline *pl;
+	struct ring_buffer *rb;
+	bool alert;			/* write each record out as soon as it is handled */
 	unsigned int taken;
-	int epfd;			/* both rings' epoll descriptors */
 };
 
-static int take(struct round *r, void *data, size_t size, bool alert)
+struct round {
+	struct reader ring[RINGS];
+	int epfd;			/* every ring's epoll descriptor */
+};
+
+static int take(void *ctx, void *data, size_t size)
 {
-	if (pipeline_queue(r->pl, data, size, alert))
+	struct reader *r = ctx;
+
+	if (pipeline_queue(r->pl, data, size, r->alert))
 		return -ENOMEM;
 	return ++r->taken >= ROUND_MAX ? ROUND_FULL : 0;
 }
 
-static int on_alert(void *ctx, void *data, size_t size)
-{
-	return take(ctx, data, size, true);
-}
-
-static int on_event(void *ctx, void *data, size_t size)
-{
-	return take(ctx, data, size, false);
-}
-
 /*
- * Wait until either ring has data (alerts wake at once, events once a batch
- * has built up) or the timeout, then take the alerts ring first and `events`
- * after, up to ROUND_MAX records, and write them: in kernel time order, each
- * alert written out as soon as it is handled.
+ * Wait until a ring has data (alerts wake at once, events once a batch has
+ * built up, cgroup records when the reader has caught up) or the timeout, then
+ * take each ring in turn, up to ROUND_MAX records from each, and write them: in
+ * kernel time order, each alert written out as soon as it is handled. Returns
+ * the records taken, ROUND_MAX when a ring had more, or -errno.
  */
-static int take_round(struct ring_buffer *alerts, struct ring_buffer *events, struct round *r,
-		      int timeout_ms)
+static int take_round(struct round *r, int timeout_ms)
 {
-	struct epoll_event ev[2];
-	int err = 0;
+	struct epoll_event ev[RINGS];
+	bool full = false, caught_up = true;
+	int i, err = 0, taken = 0;
 
-	r->taken = 0;
-	if (timeout_ms && epoll_wait(r->epfd, ev, 2, timeout_ms) < 0 && errno != EINTR)
+	if (timeout_ms && epoll_wait(r->epfd, ev, RINGS, timeout_ms) < 0 && errno != EINTR)
 		return -errno;
-	err = ring_buffer__consume(alerts);
-	if (err >= 0 && r->taken < ROUND_MAX)
-		err = ring_buffer__consume(events);
-	pipeline_drain(r->pl);
-	if (err == ROUND_FULL)
-		return ROUND_MAX;
-	return err < 0 ? err : (int)r->taken;
+	for (i = 0; i < RINGS; i++) {
+		r->ring[i].taken = 0;
+		err = ring_buffer__consume(r->ring[i].rb);
+		taken += r->ring[i].taken;
+		if (err == ROUND_FULL) {
+			full = true;
+			/* Records of processes may be left: removed cgroups must wait. */
+			caught_up = caught_up && i == RING_CGROUPS;
+			err = 0;
+		}
+		if (err < 0)
+			break;
+	}
+	pipeline_drain(r->ring[0].pl, caught_up && err >= 0);
+	if (err < 0)
+		return err;
+	return full ? ROUND_MAX : taken;
 }
 
-/* One epoll descriptor that wakes for either ring. */
-static int round_epoll(struct ring_buffer *alerts, struct ring_buffer *events)
+static int round_open(struct round *r, struct pipeline *pl, struct lookout_bpf *skel)
 {
+	struct bpf_map *maps[RINGS] = { skel->maps.cgroup_events, skel->maps.alerts,
+					skel->maps.events };
 	struct epoll_event ev = { .events = EPOLLIN };
-	int epfd = epoll_create1(EPOLL_CLOEXEC);
+	int i;
 
-	if (epfd < 0)
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epfd < 0)
 		return -errno;
-	ev.data.fd = ring_buffer__epoll_fd(alerts);
-	if (epoll_ctl(epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
-		goto fail;
-	ev.data.fd = ring_buffer__epoll_fd(events);
-	if (epoll_ctl(epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
-		goto fail;
-	return epfd;
-fail:
-	close(epfd);
-	return -errno;
+	for (i = 0; i < RINGS; i++) {
+		r->ring[i].pl = pl;
+		r->ring[i].alert = i == RING_ALERTS;
+		r->ring[i].rb = ring_buffer__new(bpf_map__fd(maps[i]), take, &r->ring[i], NULL);
+		if (!r->ring[i].rb)
+			return -errno;
+		ev.data.fd = ring_buffer__epoll_fd(r->ring[i].rb);
+		if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
+			return -errno;
+	}
+	return 0;
+}
+
+static void round_close(struct round *r)
+{
+	int i;
+
+	if (r->epfd >= 0)
+		close(r->epfd);
+	r->epfd = -1;
+	for (i = 0; i < RINGS; i++) {
+		ring_buffer__free(r->ring[i].rb);
+		r->ring[i].rb = NULL;
+	}
 }
 
 static void on_seed(void *ctx, const void *rec, size_t size)
@@ -220,30 +249,76 @@ static __u64 stat_sum(int fd, __u32 key, int ncpus)
 	return sum;
 }
 
+/* Kernel counters, and how much of each the last check had seen. */
 struct drop_watch {
-	__u64 seen[2];
+	__u64 seen[3];
 	__u64 since_ns;
+	__u64 cgroups_full;
 };
 
-/* Turn new kernel-side drops into `lost` events, so gaps are visible in the log. */
+/* Turn new kernel-side drops into `lost` events, so gaps are visible in the log,
+ * and bring the totals up to date with the kernel's counters. */
 static void check_drops(struct pipeline *pl, int stats_fd, int ncpus, struct drop_watch *w,
 			struct lookout_totals *t)
 {
-	static const char *const names[] = { "events", "alerts" };
+	static const char *const names[] = { "events", "alerts", "cgroups" };
+	static const __u32 stat[] = { LK_STAT_DROP_EVENTS, LK_STAT_DROP_ALERTS,
+				      LK_STAT_DROP_CGROUPS };
 	__u64 now = clock_ns(CLOCK_BOOTTIME);
+	bool cgroups_lost = false;
 	unsigned int i;
 
-	for (i = 0; i < 2; i++) {
-		__u64 n = stat_sum(stats_fd, i == 0 ? LK_STAT_DROP_EVENTS : LK_STAT_DROP_ALERTS,
-				   ncpus);
+	for (i = 0; i < 3; i++) {
+		__u64 n = stat_sum(stats_fd, stat[i], ncpus);
 
-		if (n > w->seen[i])
+		if (n > w->seen[i]) {
 			pipeline_lost(pl, now, n - w->seen[i], w->since_ns, names[i]);
+			cgroups_lost = cgroups_lost || i == 2;
+		}
 		w->seen[i] = n;
 	}
+	/* A dropped mkdir record leaves its cgroup pending, a dropped rmdir record
+	 * leaves it mapped: settle both now. */
+	if (cgroups_lost)
+		pipeline_cgroups_lost(pl);
 	w->since_ns = now;
 	t->dropped_events = w->seen[0];
 	t->dropped_alerts = w->seen[1];
+	t->dropped_cgroups = w->seen[2];
+	t->emitted = stat_sum(stats_fd, LK_STAT_EMITTED, ncpus);
+	t->tracked_full = stat_sum(stats_fd, LK_STAT_TRACK_FULL, ncpus);
+	t->cgroups_full = w->cgroups_full + stat_sum(stats_fd, LK_STAT_CGROUPS_FULL, ncpus);
+}
+
+/* The counters lookout_stop, the stderr summary and --metrics all show. */
+static void update_totals(struct pipeline *pl, struct lookout_totals *t, struct metrics *m)
+{
+	struct pipeline_counts counts;
+
+	pipeline_counts(pl, &counts);
+	t->events = counts.records;
+	t->written = counts.written;
+	t->bad_records = counts.bad_records;
+	t->cgroups_resolved = counts.cgroups_resolved;
+	metrics_set_dropped(m, "events", t->dropped_events);
+	metrics_set_dropped(m, "alerts", t->dropped_alerts);
+	metrics_set_dropped(m, "cgroups", t->dropped_cgroups);
+	metrics_set_counter(m, METRICS_EMITTED, t->emitted);
+	metrics_set_counter(m, METRICS_BAD_RECORDS, t->bad_records);
+	metrics_set_counter(m, METRICS_TRACKED_FULL, t->tracked_full);
+	metrics_set_counter(m, METRICS_CGROUPS_FULL, t->cgroups_full);
+	metrics_set_counter(m, METRICS_CGROUPS_RESOLVED, t->cgroups_resolved);
+}
+
+/* Once per run: a full cgroups map is a state to act on, not only a count. */
+static void warn_cgroups_full(const struct lookout_totals *t, __u32 max, bool *warned)
+{
+	if (*warned || !t->cgroups_full)
+		return;
+	*warned = true;
+	fprintf(stderr, "lookout: warning: the cgroups map is full (%u live cgroups): processes "
+			"of cgroups made now are not attributed to their container; restart "
+			"lookout with a larger --cgroups-max\n", max);
 }
 
 static int open_audit(const char *path)
@@ -259,16 +334,15 @@ static int open_audit(const char *path)
 int main(int argc, char **argv)
 {
 	struct lookout_options o;
-	struct loader ld = {};
+	struct loader ld = { .cgroup_mount_fd = -1 };
 	struct report_host host = {};
 	struct containers *cs = NULL;
 	struct pipeline *pl = NULL;
-	struct ring_buffer *rb = NULL, *rb_events = NULL;	/* alerts, events */
 	struct lookout_totals totals = {};
-	struct pipeline_counts counts;
 	struct drop_watch drops = {};
 	struct pipeline_opts popts = {};
 	struct round round = { .epfd = -1 };
+	bool warned_full = false;
 	__u64 stop_ns;
 	int err, ncpus, stats_fd, audit_fd = -1, status;
 	struct syslog_sink *sink = NULL;
@@ -331,27 +405,26 @@ int main(int argc, char **argv)
 	popts.out_fd = STDOUT_FILENO;
 	popts.audit_fd = audit_fd;
 	popts.cgroups_map_fd = bpf_map__fd(ld.skel->maps.cgroups);
-	popts.cgroup_mount = ld.cgroup_mount;
 	popts.options = o.command_line;
 	popts.syslog = sink;
 	popts.metrics = metrics;
+	/* The cgroup hooks, then the walk, then the process hooks: see loader.h. */
+	if (loader_attach_cgroups(&ld) || loader_seed_cgroups(&ld, cs))
+		goto fail;
+	popts.cgroup_mount_fd = ld.cgroup_mount_fd;
+	popts.cgroup_mount = ld.cgroup_mount;
+	drops.cgroups_full = ld.cgroups_unrecorded;
 	pl = pipeline_new(&popts, cs, &host);
 	if (!pl)
 		goto nomem;
 	audit_fd = -1;	/* the pipeline owns it now */
 
-	round.pl = pl;
-	round.epfd = -1;
-	rb = ring_buffer__new(bpf_map__fd(ld.skel->maps.alerts), on_alert, &round, NULL);
-	rb_events = ring_buffer__new(bpf_map__fd(ld.skel->maps.events), on_event, &round, NULL);
-	if (rb && rb_events)
-		round.epfd = round_epoll(rb, rb_events);
-	if (!rb || !rb_events || round.epfd < 0) {
+	if (round_open(&round, pl, ld.skel)) {
 		fprintf(stderr, "lookout: cannot map the ring buffers: %s\n", strerror(errno));
 		goto fail;
 	}
-	/* Attach first, then seed: see seed_tasks in lookout.bpf.c. */
-	if (loader_attach(&ld) || loader_seed_cgroups(&ld, cs))
+	/* Process hooks first, then the task walk: see seed_tasks in lookout.bpf.c. */
+	if (loader_attach(&ld))
 		goto fail;
 	pipeline_lookout_start(pl, clock_ns(CLOCK_BOOTTIME));
 	if (loader_seed_tasks(&ld, on_seed, pl))
@@ -364,7 +437,7 @@ int main(int argc, char **argv)
 	stats_fd = bpf_map__fd(ld.skel->maps.stats);
 	drops.since_ns = clock_ns(CLOCK_BOOTTIME);
 	while (!stop_signal) {
-		err = take_round(rb, rb_events, &round, POLL_MS);
+		err = take_round(&round, POLL_MS);
 		if (err < 0) {
 			fprintf(stderr, "lookout: reading the ring buffers failed: %s\n",
 				strerror(-err));
@@ -380,8 +453,9 @@ int main(int argc, char **argv)
 		}
 		if (clock_ns(CLOCK_BOOTTIME) - drops.since_ns >= LOST_CHECK_NS) {
 			check_drops(pl, stats_fd, ncpus, &drops, &totals);
-			metrics_set_dropped(metrics, "events", totals.dropped_events);
-			metrics_set_dropped(metrics, "alerts", totals.dropped_alerts);
+			update_totals(pl, &totals, metrics);
+			warn_cgroups_full(&totals, bpf_map__max_entries(ld.skel->maps.cgroups),
+					  &warned_full);
 			if (sink)
 				metrics_set_dropped(metrics, "syslog", syslog_sink_dropped(sink));
 			count_members(bpf_map__fd(ld.skel->maps.members), metrics);
@@ -393,19 +467,25 @@ int main(int argc, char **argv)
 	/* What the kernel wrote before we stopped, including the signal that stopped
 	 * us; bounded, so a flood cannot keep lookout from stopping. */
 	stop_ns = clock_ns(CLOCK_BOOTTIME);
-	while (take_round(rb, rb_events, &round, 0) == ROUND_MAX &&
+	while (take_round(&round, 0) == ROUND_MAX &&
 	       clock_ns(CLOCK_BOOTTIME) - stop_ns < LOST_CHECK_NS)
 		;
 	check_drops(pl, stats_fd, ncpus, &drops, &totals);
-	pipeline_counts(pl, &counts);
-	totals.events = counts.records;
-	totals.written = counts.written;
+	update_totals(pl, &totals, metrics);
+	warn_cgroups_full(&totals, bpf_map__max_entries(ld.skel->maps.cgroups), &warned_full);
 	pipeline_lookout_stop(pl, clock_ns(CLOCK_BOOTTIME), reason, &totals);
 	fprintf(stderr, "lookout: %llu events seen, %llu written, %llu dropped in the kernel "
-			"(events %llu, alerts %llu)\n",
+			"(events %llu, alerts %llu, cgroups %llu); the kernel wrote %llu; %llu bad "
+			"records; %llu processes untracked (tracked map full), %llu cgroups made "
+			"while the cgroups map was full, %llu pending cgroups settled by id\n",
 		(unsigned long long)totals.events, (unsigned long long)totals.written,
-		(unsigned long long)(totals.dropped_events + totals.dropped_alerts),
-		(unsigned long long)totals.dropped_events, (unsigned long long)totals.dropped_alerts);
+		(unsigned long long)(totals.dropped_events + totals.dropped_alerts +
+				     totals.dropped_cgroups),
+		(unsigned long long)totals.dropped_events, (unsigned long long)totals.dropped_alerts,
+		(unsigned long long)totals.dropped_cgroups, (unsigned long long)totals.emitted,
+		(unsigned long long)totals.bad_records, (unsigned long long)totals.tracked_full,
+		(unsigned long long)totals.cgroups_full,
+		(unsigned long long)totals.cgroups_resolved);
 	status = strcmp(reason, "error") ? 0 : 1;
 	goto cleanup;
 
@@ -416,10 +496,7 @@ fail:
 cleanup:
 	if (audit_fd >= 0)
 		close(audit_fd);
-	if (round.epfd >= 0)
-		close(round.epfd);
-	ring_buffer__free(rb);
-	ring_buffer__free(rb_events);
+	round_close(&round);
 	pipeline_free(pl);
 	syslog_sink_close(sink);
 	metrics_stop(metrics);

@@ -55,6 +55,27 @@ struct metrics {
 	struct MHD_Daemon *daemon;
 	struct family events, signals, oob, dropped, exits;
 	unsigned long long tracked, containers;
+	unsigned long long counters[METRICS_COUNTERS];
+};
+
+/* The plain counters: one name each, no label. */
+static const struct {
+	const char *name;
+	const char *help;
+} counter_info[METRICS_COUNTERS] = {
+	[METRICS_EMITTED] = { "lookout_kernel_records_total",
+			      "Records the kernel wrote to its ring buffers." },
+	[METRICS_BAD_RECORDS] = { "lookout_bad_records_total",
+				  "Records lookout read and rejected as malformed." },
+	[METRICS_TRACKED_FULL] = { "lookout_tracked_full_total",
+				   "Container processes the kernel could not track: its tracked "
+				   "map was full." },
+	[METRICS_CGROUPS_FULL] = { "lookout_cgroups_full_total",
+				   "Cgroups created while the kernel's cgroups map was full "
+				   "(--cgroups-max): their processes may not be attributed." },
+	[METRICS_CGROUPS_RESOLVED] = { "lookout_cgroups_resolved_total",
+				       "New cgroups classified by id because their mkdir record "
+				       "was lost." },
 };
 
 /* Store a label value: valid UTF-8 (each bad byte becomes U+FFFD), control
@@ -207,6 +228,17 @@ void metrics_set_dropped(struct metrics *m, const char *buffer, unsigned long lo
 	pthread_mutex_unlock(&m->lock);
 }
 
+void metrics_set_counter(struct metrics *m, enum metrics_counter which,
+			 unsigned long long total)
+{
+	if (!m || which >= METRICS_COUNTERS)
+		return;
+	pthread_mutex_lock(&m->lock);
+	if (total > m->counters[which])
+		m->counters[which] = total;
+	pthread_mutex_unlock(&m->lock);
+}
+
 void metrics_set_tracked(struct metrics *m, unsigned long long n)
 {
 	if (!m)
@@ -270,6 +302,7 @@ static void render_family(struct outbuf *b, const char *name, const char *help,
 char *metrics_render(struct metrics *m, size_t *len)
 {
 	struct outbuf b;
+	unsigned int i;
 
 	outbuf_init(&b);
 	pthread_mutex_lock(&m->lock);
@@ -288,6 +321,10 @@ char *metrics_render(struct metrics *m, size_t *len)
 	render_family(&b, "lookout_dropped_total",
 		      "Records lost, by buffer (events and alerts: kernel ring buffers; syslog: "
 		      "messages the receiver did not get).", "buffer", &m->dropped);
+	for (i = 0; i < METRICS_COUNTERS; i++)
+		outbuf_printf(&b, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n",
+			      counter_info[i].name, counter_info[i].help, counter_info[i].name,
+			      counter_info[i].name, m->counters[i]);
 	outbuf_printf(&b, "# HELP lookout_tracked_processes Processes lookout tracks now.\n"
 			  "# TYPE lookout_tracked_processes gauge\n"
 			  "lookout_tracked_processes %llu\n", m->tracked);
@@ -442,7 +479,7 @@ struct metrics *metrics_start(const char *listen, char *err, size_t errlen)
 					      "lookout_stop", "lost", NULL };
 	static const char *const origins[] = { "runtime", "container", "other_container",
 					       "host", "kernel", NULL };
-	static const char *const buffers[] = { "events", "alerts", NULL };
+	static const char *const buffers[] = { "events", "alerts", "cgroups", NULL };
 	static const char *const causes[] = { "exited", "runtime_stop", "out_of_band_kill",
 					      "container_kill", "oom", "crash", "kernel",
 					      "unknown", NULL };

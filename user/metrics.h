@@ -12,8 +12,14 @@
  *                                           METRICS_MAX_CONTAINERS values, then
  *                                           container="other"
  *   lookout_container_exits_total{cause}    container ends, by cause
- *   lookout_dropped_total{buffer}           records lost: "events", "alerts"
- *                                           (kernel ring buffers), "syslog", ...
+ *   lookout_dropped_total{buffer}           records lost: "events", "alerts",
+ *                                           "cgroups" (kernel ring buffers),
+ *                                           "syslog", ...
+ *   lookout_kernel_records_total            records the kernel wrote
+ *   lookout_bad_records_total               records rejected as malformed
+ *   lookout_tracked_full_total              processes left untracked (map full)
+ *   lookout_cgroups_full_total              cgroups made while the cgroups map was full
+ *   lookout_cgroups_resolved_total          new cgroups classified by id (record lost)
  *   lookout_tracked_processes               processes tracked now (gauge)
  *   lookout_containers                      containers known now (gauge)
  *
@@ -33,6 +39,16 @@
 
 struct metrics;
 
+/* Unlabelled counters, set from totals kept elsewhere. */
+enum metrics_counter {
+	METRICS_EMITTED,
+	METRICS_BAD_RECORDS,
+	METRICS_TRACKED_FULL,
+	METRICS_CGROUPS_FULL,
+	METRICS_CGROUPS_RESOLVED,
+	METRICS_COUNTERS,
+};
+
 /* listen: ADDR:PORT or [V6]:PORT. NULL with a message in err on a bad address
  * or a port that cannot be bound. */
 struct metrics *metrics_start(const char *listen, char *err, size_t errlen);
@@ -42,6 +58,8 @@ void metrics_signal(struct metrics *m, const char *origin);		/* +1 */
 void metrics_out_of_band(struct metrics *m, const char *container);	/* +1; NULL: "unknown" */
 void metrics_container_exit(struct metrics *m, const char *cause);	/* +1 */
 void metrics_set_dropped(struct metrics *m, const char *buffer, unsigned long long total);
+void metrics_set_counter(struct metrics *m, enum metrics_counter which,
+			 unsigned long long total);	/* never goes down */
 void metrics_set_tracked(struct metrics *m, unsigned long long n);
 void metrics_set_containers(struct metrics *m, unsigned long long n);
 

@@ -47,6 +47,8 @@ enum {
 	OPT_HOST_ROOT,
 	OPT_SYSLOG,
 	OPT_METRICS,
+	OPT_CGROUPS_BUFFER,
+	OPT_CGROUPS_MAX,
 };
 
 static const struct argp_option option_table[] = {
@@ -72,6 +74,10 @@ static const struct argp_option option_table[] = {
 	  "Ring buffer for ordinary events (power of two, e.g. 4M; default 4M)", 0 },
 	{ "alerts-buffer", OPT_ALERTS_BUFFER, "SIZE", 0,
 	  "Ring buffer for kills that cross a container boundary (default 1M)", 0 },
+	{ "cgroups-buffer", OPT_CGROUPS_BUFFER, "SIZE", 0,
+	  "Ring buffer for cgroup creations and removals (default 1M)", 0 },
+	{ "cgroups-max", OPT_CGROUPS_MAX, "N", 0,
+	  "Live cgroups the kernel can classify at once (default 16384)", 0 },
 	{ "btf", OPT_BTF, "FILE", 0, "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
 	{ "host-root", OPT_HOST_ROOT, "DIR", 0,
 	  "Where the host's filesystem is (runtime state and executables); default / on "
@@ -116,6 +122,21 @@ int options_parse_size(const char *s, __u32 *out)
 		return -EINVAL;
 	v <<= shift;
 	if (v < 4096 || (v & (v - 1)))
+		return -EINVAL;
+	*out = (__u32)v;
+	return 0;
+}
+
+int options_parse_count(const char *s, __u32 *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < OPTIONS_CGROUPS_MIN || v > OPTIONS_CGROUPS_MAX)
 		return -EINVAL;
 	*out = (__u32)v;
 	return 0;
@@ -183,10 +204,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_EVENTS_BUFFER:
 	case OPT_ALERTS_BUFFER:
+	case OPT_CGROUPS_BUFFER:
 		if (options_parse_size(arg, key == OPT_EVENTS_BUFFER ? &o->loader.events_size :
-								   &o->loader.alerts_size)) {
+					    key == OPT_ALERTS_BUFFER ? &o->loader.alerts_size :
+								       &o->loader.cgroups_size)) {
 			argp_error(state, "invalid buffer size '%s': give a power of two from 4K "
 					  "to 1G, like 4M", arg);
+			return EINVAL;
+		}
+		break;
+	case OPT_CGROUPS_MAX:
+		if (options_parse_count(arg, &o->loader.cgroups_max)) {
+			argp_error(state, "invalid --cgroups-max '%s': give a number of entries "
+					  "from %u to %u", arg, OPTIONS_CGROUPS_MIN, OPTIONS_CGROUPS_MAX);
 			return EINVAL;
 		}
 		break;

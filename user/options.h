@@ -26,4 +26,9 @@ void options_free(struct lookout_options *o);
 /* "4M", "65536", "1G": a ring-buffer size, a power of two of at least 4096. */
 int options_parse_size(const char *s, __u32 *out);
 
+/* --cgroups-max: a plain decimal number of map entries within these bounds. */
+#define OPTIONS_CGROUPS_MIN 16
+#define OPTIONS_CGROUPS_MAX (1u << 22)
+int options_parse_count(const char *s, __u32 *out);
+
 #endif

@@ -271,6 +271,21 @@ static void put_signal_fields(struct outbuf *b, const struct signal_view *s)
 	put_container(b, s->target.c);
 }
 
+/* lookout_stop's account of every record: what the kernel wrote, what was read,
+ * what was dropped where, and what the kernel could not keep track of. */
+static void put_totals(struct outbuf *b, const struct lookout_totals *t)
+{
+	outbuf_printf(b, ",\"totals\":{\"events\":%llu,\"written\":%llu,"
+			 "\"dropped\":{\"events\":%llu,\"alerts\":%llu,\"cgroups\":%llu},"
+			 "\"emitted\":%llu,\"bad_records\":%llu,\"tracked_full\":%llu,"
+			 "\"cgroups_full\":%llu,\"cgroups_resolved\":%llu}",
+		      (unsigned long long)t->events, (unsigned long long)t->written,
+		      (unsigned long long)t->dropped_events, (unsigned long long)t->dropped_alerts,
+		      (unsigned long long)t->dropped_cgroups, (unsigned long long)t->emitted,
+		      (unsigned long long)t->bad_records, (unsigned long long)t->tracked_full,
+		      (unsigned long long)t->cgroups_full, (unsigned long long)t->cgroups_resolved);
+}
+
 void json_write_report(struct outbuf *b, const struct report_host *h, const struct report *r)
 {
 	char when[64];
@@ -320,12 +335,7 @@ void json_write_report(struct outbuf *b, const struct report_host *h, const stru
 			put_sender(b, "stopped_by", r->stopped_by);
 		else
 			outbuf_puts(b, ",\"stopped_by\":null");
-		outbuf_printf(b, ",\"totals\":{\"events\":%llu,\"written\":%llu,"
-				 "\"dropped\":{\"events\":%llu,\"alerts\":%llu}}",
-			      (unsigned long long)r->totals->events,
-			      (unsigned long long)r->totals->written,
-			      (unsigned long long)r->totals->dropped_events,
-			      (unsigned long long)r->totals->dropped_alerts);
+		put_totals(b, r->totals);
 		break;
 	}
 	outbuf_puts(b, "}\n");

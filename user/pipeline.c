@@ -2,7 +2,7 @@
 /*
  * pipeline.c - kernel records in, lines out.
  *
- * Records from both ring buffers are queued per poll round and handled in
+ * Records from every ring buffer are queued per poll round and handled in
  * kernel time order, so a signal is always seen before the exit it caused even
  * when the two travelled through different buffers. Nothing here trusts a
  * record's inner offsets: every string is checked against the record's size.
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cgroup_map.h"
 #include "output.h"
 #include <syslog.h>
 #include "metrics.h"
@@ -55,6 +56,7 @@ struct pipeline {
 	struct pipeline_opts opts;
 	long page_size;			/* the kernel counts memory cgroups in pages */
 	struct containers *cs;
+	struct cgroup_map *cgroups;
 	struct report_host host;
 	struct outbuf out;
 	struct outbuf audit;
@@ -261,6 +263,9 @@ static struct container *proc_container(struct pipeline *pl, const struct lk_pro
 {
 	struct container *c = containers_resolve(pl->cs, &k->ckey);
 
+	/* A new cgroup userspace has not heard of: its mkdir record was lost. */
+	if (!c && k->ckey.kind == LK_CK_CGROUP && (k->ckey.flags & LK_PF_PENDING))
+		c = cgroup_map_resolve(pl->cgroups, k->ckey.id);
 	container_refresh_meta(pl->cs, c, now_ns);
 	return c;
 }
@@ -472,19 +477,15 @@ static void start_container(struct pipeline *pl, const struct proc_view *v, __u6
 static void handle_cgroup(struct pipeline *pl, const struct lk_cgroup_event *e, size_t size)
 {
 	struct bytes path = rec_str(e, size, e->path);
-	__u32 verdict = LK_CG_CONTAINER;
 	char buf[4096];
-	__u64 id = e->cgroup_id;
 
-	if (!path.ptr || path.len >= sizeof(buf))
+	if (!path.ptr || path.len >= sizeof(buf)) {
+		pl->counts.bad_records++;
 		return;
+	}
 	memcpy(buf, path.ptr, path.len);
 	buf[path.len] = '\0';
-	/* The kernel marked it pending; settle it either way. */
-	if (containers_add_cgroup(pl->cs, id, buf))
-		bpf_map_update_elem(pl->opts.cgroups_map_fd, &id, &verdict, BPF_ANY);
-	else
-		bpf_map_delete_elem(pl->opts.cgroups_map_fd, &id);
+	cgroup_map_mkdir(pl->cgroups, e->cgroup_id, buf, e->flags);
 }
 
 static void handle_exec(struct pipeline *pl, const struct lk_exec_event *e, size_t size)
@@ -672,7 +673,7 @@ static void handle(struct pipeline *pl, const void *data, size_t size)
 		handle_cgroup(pl, data, h->size);
 		break;
 	case LK_EV_CGROUP_RMDIR:
-		containers_remove_cgroup(pl->cs, ((const struct lk_cgroup_event *)data)->cgroup_id);
+		cgroup_map_rmdir(pl->cgroups, ((const struct lk_cgroup_event *)data)->cgroup_id);
 		break;
 	}
 }
@@ -690,6 +691,12 @@ struct pipeline *pipeline_new(const struct pipeline_opts *opts, struct container
 	pl->page_size = sysconf(_SC_PAGESIZE);
 	pl->cs = cs;
 	pl->host = *host;
+	pl->cgroups = cgroup_map_new(cs, opts->cgroups_map_fd, opts->cgroup_mount_fd,
+				     opts->cgroup_mount);
+	if (!pl->cgroups) {
+		free(pl);
+		return NULL;
+	}
 	outbuf_init(&pl->out);
 	outbuf_init(&pl->audit);
 	outbuf_init(&pl->line);
@@ -715,6 +722,7 @@ void pipeline_free(struct pipeline *pl)
 	free(pl->arena);
 	free(pl->queue);
 	free(pl->self_signal);
+	cgroup_map_free(pl->cgroups);
 	outbuf_free(&pl->out);
 	outbuf_free(&pl->audit);
 	outbuf_free(&pl->line);
@@ -793,7 +801,7 @@ static void shrink(struct pipeline *pl)
 		outbuf_free(&pl->audit);
 }
 
-void pipeline_drain(struct pipeline *pl)
+void pipeline_drain(struct pipeline *pl, bool caught_up)
 {
 	size_t i;
 
@@ -809,6 +817,12 @@ void pipeline_drain(struct pipeline *pl)
 	pl->arena_len = 0;
 	flush(pl);
 	shrink(pl);
+	cgroup_map_round_end(pl->cgroups, caught_up);
+}
+
+void pipeline_cgroups_lost(struct pipeline *pl)
+{
+	cgroup_map_recover(pl->cgroups);
 }
 
 /* A process running at start, one record from the seed iterator: queued until
@@ -926,5 +940,9 @@ void pipeline_set_audit_fd(struct pipeline *pl, int fd)
 
 void pipeline_counts(const struct pipeline *pl, struct pipeline_counts *out)
 {
+	struct cgroup_map_counts cg;
+
 	*out = pl->counts;
+	cgroup_map_counts(pl->cgroups, &cg);
+	out->cgroups_resolved = cg.resolved;
 }

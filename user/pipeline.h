@@ -23,7 +23,8 @@ struct pipeline_opts {
 	int out_fd;			/* live view or JSON lines */
 	int audit_fd;			/* -1: no audit log */
 	int cgroups_map_fd;		/* the kernel's verdicts on cgroups */
-	const char *cgroup_mount;	/* the tracked (memory) hierarchy's mount, for OOM scope */
+	int cgroup_mount_fd;		/* the tracked hierarchy, to find a cgroup by id */
+	const char *cgroup_mount;	/* where it is mounted; NULL: unknown */
 	const char *options;		/* the command line, for lookout_start */
 	struct syslog_sink *syslog;	/* NULL: no --syslog */
 	struct metrics *metrics;	/* NULL: no --metrics */
@@ -40,8 +41,12 @@ void pipeline_free(struct pipeline *pl);
 /* Queue one ring-buffer record (copied); `alert` if it came through the alerts
  * ring, to be written out as soon as it is handled. Returns 0, or -ENOMEM. */
 int pipeline_queue(struct pipeline *pl, const void *data, size_t size, bool alert);
-/* Handle the queued records in kernel time order and write the result. */
-void pipeline_drain(struct pipeline *pl);
+/* Handle the queued records in kernel time order and write the result.
+ * caught_up: the rings that carry process records were read empty this round,
+ * so removed cgroups can be forgotten (see cgroup_map.h). */
+void pipeline_drain(struct pipeline *pl, bool caught_up);
+/* Cgroup records were dropped: settle what they would have (cgroup_map_recover). */
+void pipeline_cgroups_lost(struct pipeline *pl);
 
 /* Processes found running at start, one record each from the seed iterator;
  * then pipeline_seed_done() to announce the containers they make up. */
@@ -60,6 +65,7 @@ struct pipeline_counts {
 	__u64 records;
 	__u64 written;
 	__u64 bad_records;
+	__u64 cgroups_resolved;		/* pending cgroups classified by id, their record lost */
 };
 void pipeline_counts(const struct pipeline *pl, struct pipeline_counts *out);
 

@@ -117,6 +117,12 @@ struct lookout_totals {
 	__u64 dropped_events;
 	__u64 dropped_alerts;
 	__u64 written;
+	__u64 dropped_cgroups;		/* ring buffer of cgroup records full */
+	__u64 emitted;			/* records the kernel wrote to its ring buffers */
+	__u64 bad_records;		/* records userspace rejected as malformed */
+	__u64 tracked_full;		/* processes left untracked: tracked map full */
+	__u64 cgroups_full;		/* cgroups made while the cgroups map was full */
+	__u64 cgroups_resolved;		/* pending cgroups settled by id, their record lost */
 };
 
 /* Context every line carries. */

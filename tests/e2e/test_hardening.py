@@ -121,7 +121,7 @@ def _flood(tag, args, script, must_drop_events, build_up=2.0, seconds=6.0):
         # Gaps are visible: every drop is in a lost event, with its count, since and buffer.
         per_buffer = collections.Counter()
         for e in lost:
-            assert e["buffer"] in ("events", "alerts"), e
+            assert e["buffer"] in ("events", "alerts", "cgroups"), e
             assert isinstance(e["count"], int) and e["count"] > 0, e
             assert isinstance(e["since"], str) and parse_time(e["since"]) <= parse_time(e["time"]), e
             per_buffer[e["buffer"]] += e["count"]
@@ -675,6 +675,8 @@ def test_clear_errors():
                               mentions=("3M", "power of two")))
         lines.append(_refused([BINARY, "--json", "--alerts-buffer", "0"], want_rc=64,
                               mentions=("'0'",)))
+        lines.append(_refused([BINARY, "--json", "--cgroups-max", "8"], want_rc=64,
+                              mentions=("'8'", "--cgroups-max")))
         lines.append(_refused([BINARY, "--json", "--signal", "NOPE"], want_rc=64,
                               mentions=("NOPE",)))
         missing = os.path.join(d, "no-such-dir", "audit.json")

@@ -351,7 +351,10 @@ def test_bad_output_values_are_refused():
 # metrics
 
 METRICS = ("lookout_events_total", "lookout_signals_total", "lookout_out_of_band_total",
-           "lookout_dropped_total", "lookout_tracked_processes", "lookout_containers")
+           "lookout_dropped_total", "lookout_tracked_processes", "lookout_containers",
+           "lookout_kernel_records_total", "lookout_bad_records_total",
+           "lookout_tracked_full_total", "lookout_cgroups_full_total",
+           "lookout_cgroups_resolved_total")
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 
@@ -431,8 +434,9 @@ def test_metrics_endpoint():
             (v, before[1], after[1])
         assert value(samples, "lookout_out_of_band_total", container=sid) >= 1, \
             "no lookout_out_of_band_total{container=%r}: %s" % (sid, body[-1500:])
-        for buf in ("events", "alerts"):
+        for buf in ("events", "alerts", "cgroups"):
             assert value(samples, "lookout_dropped_total", buffer=buf) is not None, buf
+        assert value(samples, "lookout_kernel_records_total") is not None  # updated each second
         assert value(samples, "lookout_tracked_processes") >= 0
         assert value(samples, "lookout_containers") >= 0
         promtool_check(body)

@@ -71,12 +71,37 @@ static void test_sizes(void **state)
 	assert_int_not_equal(options_parse_size(NULL, &v), 0);
 }
 
+static void test_cgroups_options(void **state)
+{
+	char *argv[] = { "lookout", "--cgroups-max", "100000", "--cgroups-buffer", "256K" };
+	struct lookout_options o;
+	__u32 v = 0;
+
+	(void)state;
+	assert_int_equal(options_parse(5, argv, &o), 0);
+	assert_int_equal(o.loader.cgroups_max, 100000);
+	assert_int_equal(o.loader.cgroups_size, 256u << 10);
+	options_free(&o);
+	assert_int_equal(options_parse_count("16", &v), 0);
+	assert_int_equal(v, 16);
+	assert_int_equal(options_parse_count("4194304", &v), 0);
+	assert_int_not_equal(options_parse_count("15", &v), 0);		/* too few */
+	assert_int_not_equal(options_parse_count("4194305", &v), 0);	/* too many */
+	assert_int_not_equal(options_parse_count("16k", &v), 0);
+	assert_int_not_equal(options_parse_count("-16", &v), 0);
+	assert_int_not_equal(options_parse_count(" 16", &v), 0);
+	assert_int_not_equal(options_parse_count("", &v), 0);
+	assert_int_not_equal(options_parse_count("99999999999999999999999", &v), 0);
+	assert_int_not_equal(options_parse_count(NULL, &v), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_cgroups_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
