@@ -30,13 +30,44 @@
 
 #define POLL_MS 100
 #define LOST_CHECK_NS (1000ULL * 1000 * 1000)
+/* What a stop spends on an output that does not take its records: then lookout
+ * gives up on it, counts what it did not write, and exits. */
+#define STOP_FLUSH_MS 2000
+#define GIVE_UP_TICK_MS 100
+/* The live output's reader went away: lookout ended cleanly (lookout_stop went
+ * to the other outputs) but could not write all it saw; sysexits' EX_IOERR,
+ * not 141 (128 + SIGPIPE), since no signal ended it. */
+#define EXIT_OUTPUT_CLOSED 74
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t reopen_audit;
+static volatile sig_atomic_t give_up;	/* the stop's flush time is up */
+static timer_t give_up_timer;
 
+/*
+ * The first SIGINT or SIGTERM starts the stop's clock: STOP_FLUSH_MS from now,
+ * then every GIVE_UP_TICK_MS, SIGALRM interrupts whatever write blocks (a reader
+ * that stopped reading), so no write outlasts the stop by more than a tick. A
+ * second one stops waiting at once. timer_settime is async-signal-safe.
+ */
 static void on_stop(int sig)
 {
+	struct itimerspec its = {
+		.it_value = { STOP_FLUSH_MS / 1000, (STOP_FLUSH_MS % 1000) * 1000000L },
+		.it_interval = { 0, GIVE_UP_TICK_MS * 1000000L },
+	};
+
+	if (stop_signal)
+		give_up = 1;
+	else
+		timer_settime(give_up_timer, 0, &its, NULL);
 	stop_signal = sig;
+}
+
+static void on_give_up(int sig)
+{
+	(void)sig;
+	give_up = 1;
 }
 
 static void on_hup(int sig)
@@ -53,18 +84,34 @@ static __u64 clock_ns(clockid_t id)
 	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
+/* No SA_RESTART: a signal must interrupt a write that blocks. */
 static int install_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop };
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM };
+	struct sigaction sa = { .sa_handler = on_give_up };
 
 	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL) ||
+	    timer_create(CLOCK_MONOTONIC, &sev, &give_up_timer))
+		return -errno;
+	sa.sa_handler = on_stop;
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
 		return -errno;
 	sa.sa_handler = on_hup;
 	if (sigaction(SIGHUP, &sa, NULL))
 		return -errno;
+	/* A write to a closed output, or past a file size limit, fails with
+	 * EPIPE or EFBIG instead of ending lookout without its lookout_stop. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 	return 0;
+}
+
+static void stop_give_up_timer(void)
+{
+	struct itimerspec off = {};
+
+	timer_settime(give_up_timer, 0, &off, NULL);
 }
 
 static int fill_host(struct report_host *h, __u32 host_pidns)
@@ -165,12 +212,18 @@ static int on_event(void *ctx, void *data, size_t size)
 static int take_round(struct ring_buffer *alerts, struct ring_buffer *events, struct round *r,
 		      int timeout_ms)
 {
-	struct epoll_event ev[2];
-	int err = 0;
+	struct epoll_event ev[3];
+	int err = 0, n = 0, i;
 
 	r->taken = 0;
-	if (timeout_ms && epoll_wait(r->epfd, ev, 2, timeout_ms) < 0 && errno != EINTR)
-		return -errno;
+	if (timeout_ms) {
+		n = epoll_wait(r->epfd, ev, 3, timeout_ms);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+	}
+	for (i = 0; i < n; i++)
+		if (ev[i].data.fd == STDOUT_FILENO && (ev[i].events & EPOLLERR))
+			pipeline_output_closed(r->pl);
 	err = ring_buffer__consume(alerts);
 	if (err >= 0 && r->taken < ROUND_MAX)
 		err = ring_buffer__consume(events);
@@ -180,9 +233,15 @@ static int take_round(struct ring_buffer *alerts, struct ring_buffer *events, st
 	return err < 0 ? err : (int)r->taken;
 }
 
-/* One epoll descriptor that wakes for either ring. */
+/*
+ * One epoll descriptor that wakes for either ring, and for an error on stdout:
+ * a pipe whose reader went away says so at once, so `lookout | head -1` ends
+ * on a quiet host too, without waiting for an event to fail to write. (A file
+ * or /dev/null cannot be watched, and need not be.)
+ */
 static int round_epoll(struct ring_buffer *alerts, struct ring_buffer *events)
 {
+	struct epoll_event out = { .events = 0, .data.fd = STDOUT_FILENO };
 	struct epoll_event ev = { .events = EPOLLIN };
 	int epfd = epoll_create1(EPOLL_CLOEXEC);
 
@@ -194,6 +253,7 @@ static int round_epoll(struct ring_buffer *alerts, struct ring_buffer *events)
 	ev.data.fd = ring_buffer__epoll_fd(events);
 	if (epoll_ctl(epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
 		goto fail;
+	epoll_ctl(epfd, EPOLL_CTL_ADD, STDOUT_FILENO, &out);	/* EPOLLERR is always reported */
 	return epfd;
 fail:
 	close(epfd);
@@ -244,6 +304,36 @@ static void check_drops(struct pipeline *pl, int stats_fd, int ncpus, struct dro
 	w->since_ns = now;
 	t->dropped_events = w->seen[0];
 	t->dropped_alerts = w->seen[1];
+}
+
+/* The stderr summary. `not written`: records the live output did not take
+ * (its reader went away, or stalled through the stop), counting lookout_stop. */
+static void print_summary(const struct lookout_totals *t, const struct pipeline_counts *c,
+			  enum pipeline_output out)
+{
+	static const char *const why[] = {
+		[PIPELINE_OUTPUT_OK] = "",
+		[PIPELINE_OUTPUT_CLOSED] = ": the output's reader went away",
+		[PIPELINE_OUTPUT_STALLED] = ": the output's reader took nothing for 2 s after the stop",
+	};
+
+	fprintf(stderr, "lookout: %llu events seen, %llu written, %llu not written%s, %llu "
+			"dropped in the kernel (events %llu, alerts %llu)\n",
+		(unsigned long long)t->events, (unsigned long long)c->written,
+		(unsigned long long)c->not_written, c->not_written ? why[out] : "",
+		(unsigned long long)(t->dropped_events + t->dropped_alerts),
+		(unsigned long long)t->dropped_events, (unsigned long long)t->dropped_alerts);
+}
+
+/* What is left of the stop's time for the syslog queue, but never less than a
+ * moment (lookout_stop has its chance when stdout took all the time) nor more
+ * than the second the sink allows itself. */
+static unsigned int syslog_wait_ms(__u64 stop_ns)
+{
+	__u64 spent = (clock_ns(CLOCK_BOOTTIME) - stop_ns) / 1000000;
+	__u64 left = give_up || spent >= STOP_FLUSH_MS ? 0 : STOP_FLUSH_MS - spent;
+
+	return left < 250 ? 250 : left > 1000 ? 1000 : (unsigned int)left;
 }
 
 static int open_audit(const char *path)
@@ -332,6 +422,7 @@ int main(int argc, char **argv)
 	popts.options = o.command_line;
 	popts.syslog = sink;
 	popts.metrics = metrics;
+	popts.give_up = &give_up;
 	pl = pipeline_new(&popts, cs, &host);
 	if (!pl)
 		goto nomem;
@@ -360,7 +451,7 @@ int main(int argc, char **argv)
 	ncpus = libbpf_num_possible_cpus();
 	stats_fd = bpf_map__fd(ld.skel->maps.stats);
 	drops.since_ns = clock_ns(CLOCK_BOOTTIME);
-	while (!stop_signal) {
+	while (!stop_signal && pipeline_output_state(pl) == PIPELINE_OUTPUT_OK) {
 		err = take_round(rb, rb_events, &round, POLL_MS);
 		if (err < 0) {
 			fprintf(stderr, "lookout: reading the ring buffers failed: %s\n",
@@ -387,6 +478,8 @@ int main(int argc, char **argv)
 	}
 	if (stop_signal)
 		reason = stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
+	else if (pipeline_output_state(pl) == PIPELINE_OUTPUT_CLOSED)
+		reason = "output_closed";
 	/* What the kernel wrote before we stopped, including the signal that stopped
 	 * us; bounded, so a flood cannot keep lookout from stopping. */
 	stop_ns = clock_ns(CLOCK_BOOTTIME);
@@ -397,13 +490,21 @@ int main(int argc, char **argv)
 	pipeline_counts(pl, &counts);
 	totals.events = counts.records;
 	totals.written = counts.written;
+	totals.not_written = counts.not_written;
 	pipeline_lookout_stop(pl, clock_ns(CLOCK_BOOTTIME), reason, &totals);
-	fprintf(stderr, "lookout: %llu events seen, %llu written, %llu dropped in the kernel "
-			"(events %llu, alerts %llu)\n",
-		(unsigned long long)totals.events, (unsigned long long)totals.written,
-		(unsigned long long)(totals.dropped_events + totals.dropped_alerts),
-		(unsigned long long)totals.dropped_events, (unsigned long long)totals.dropped_alerts);
-	status = strcmp(reason, "error") ? 0 : 1;
+	stop_give_up_timer();
+	pipeline_counts(pl, &counts);
+	print_summary(&totals, &counts, pipeline_output_state(pl));
+	if (!strcmp(reason, "error"))
+		status = 1;
+	else if (!strcmp(reason, "output_closed"))
+		status = EXIT_OUTPUT_CLOSED;
+	else
+		status = 0;
+	/* What is left of the stop's time for the syslog queue (never less than a
+	 * moment, so lookout_stop has its chance when stdout took all the time). */
+	syslog_sink_close_wait(sink, syslog_wait_ms(stop_ns));
+	sink = NULL;
 	goto cleanup;
 
 nomem:

@@ -293,9 +293,10 @@ void json_write_report(struct outbuf *b, const struct report_host *h, const stru
 		else
 			outbuf_puts(b, ",\"stopped_by\":null");
 		outbuf_printf(b, ",\"totals\":{\"events\":%llu,\"written\":%llu,"
-				 "\"dropped\":{\"events\":%llu,\"alerts\":%llu}}",
+				 "\"not_written\":%llu,\"dropped\":{\"events\":%llu,\"alerts\":%llu}}",
 			      (unsigned long long)r->totals->events,
 			      (unsigned long long)r->totals->written,
+			      (unsigned long long)r->totals->not_written,
 			      (unsigned long long)r->totals->dropped_events,
 			      (unsigned long long)r->totals->dropped_alerts);
 		break;

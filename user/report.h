@@ -98,6 +98,7 @@ struct lookout_totals {
 	__u64 dropped_events;
 	__u64 dropped_alerts;
 	__u64 written;
+	__u64 not_written;	/* meant for the live output, which did not take them */
 };
 
 /* Context every line carries. */
