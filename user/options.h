@@ -26,4 +26,8 @@ void options_free(struct lookout_options *o);
 /* "4M", "65536", "1G": a ring-buffer size, a power of two of at least 4096. */
 int options_parse_size(const char *s, __u32 *out);
 
+/* Whether root looks like the host's / (holds proc/ or a runtime's state): 0, or
+ * -errno with a reason in why. */
+int options_check_host_root(const char *root, char *why, size_t len);
+
 #endif
