@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 #include "commands.h"
@@ -37,7 +38,7 @@
 /* The live output's reader went away: lookout ended cleanly (lookout_stop went
  * to the other outputs) but could not write all it saw; sysexits' EX_IOERR,
  * not 141 (128 + SIGPIPE), since no signal ended it. */
-#define EXIT_OUTPUT_CLOSED 74
+#define EXIT_OUTPUT_CLOSED EX_IOERR
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t reopen_audit;
@@ -374,7 +375,7 @@ int main(int argc, char **argv)
 
 	err = options_parse(argc, argv, &o);
 	if (err)
-		return err > 0 ? 0 : 2;
+		return err > 0 ? 0 : EX_USAGE;
 	o.loader.signal_mask = o.filter.signals;
 	o.loader.kernel_signals = !o.filter.origins || (o.filter.origins & (1u << ORIGIN_KERNEL));
 	err = loader_check_environment(&o.loader);

@@ -16,8 +16,9 @@
 #include "netaddr.h"
 #include "options.h"
 #include "safe_file.h"
+#include "version.h"
 
-const char *argp_program_version = "lookout 0.1.0";
+const char *argp_program_version = "lookout " LOOKOUT_VERSION;
 
 static const char doc[] =
 	"lookout: who started, signalled and killed the processes of your containers.\n"
@@ -36,6 +37,11 @@ static const char doc[] =
 	"  lookout --all                   include host processes\n"
 	"  lookout --container web --event signal,container_exit --origin host\n"
 	"                                  kills of container web by host processes\n"
+	"\n"
+	"COMMANDS (read /proc and the runtimes' state; no BPF):\n"
+	"  lookout ps [--json]             the containers on this host\n"
+	"  lookout inspect NAME|ID [--json]\n"
+	"                                  one container: processes, namespaces, cgroup\n"
 	"\v"
 	"Needs root (or CAP_BPF with CAP_PERFMON) and a kernel with BTF. "
 	"SIGINT or SIGTERM stop it and print a summary to stderr; SIGHUP reopens the audit log.";
@@ -87,6 +93,7 @@ static const struct argp_option option_table[] = {
 	{ "metrics", OPT_METRICS, "ADDR:PORT", 0,
 	  "Serve Prometheus metrics on http://ADDR:PORT/metrics", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },	/* -h: --help, as people expect */
 	{ 0 },
 };
 
@@ -175,6 +182,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'k':
 		o->only_kills = true;
 		break;
+	case 'h':
+		argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
+		return 0;
 	case 'v':
 		o->loader.verbose = true;
 		break;
@@ -297,7 +307,7 @@ int options_parse(int argc, char **argv, struct lookout_options *o)
 	int i, err;
 
 	memset(o, 0, sizeof(*o));
-	/* argp answers --help and --version itself and exits 0; errors exit 64 (EX_USAGE). */
+	/* argp answers --help, -h and --version itself and exits 0; errors exit 64 (EX_USAGE). */
 	err = argp_parse(&argp, argc, argv, 0, NULL, o);
 	if (err)
 		return -1;

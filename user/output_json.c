@@ -9,8 +9,8 @@
 #include <time.h>
 #include "escape.h"
 #include "output.h"
+#include "version.h"
 
-#define LOOKOUT_VERSION "0.1.0"
 
 void format_rfc3339(char *out, size_t len, const struct report_host *h, __u64 boot_ns)
 {
