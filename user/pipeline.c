@@ -406,7 +406,7 @@ static void flush_out(struct pipeline *pl)
 		else if (done < pl->out.len && errno == ETIMEDOUT)
 			pl->out_state = PIPELINE_OUTPUT_STALLED;
 	}
-	lost = pl->out.len ? records_after(pl, done) : 0;
+	lost = pl->out.len || pl->out.failed ? records_after(pl, done) : 0;
 	pl->counts.written -= lost;
 	pl->counts.not_written += lost;
 	outbuf_reset(&pl->out);
