@@ -1,6 +1,7 @@
 # lookout - build, test and run.
 #   make            build ./lookout
-#   make test       install missing packages, build, run unit and end-to-end tests
+#   make deps       install missing packages to build and run lookout
+#   make test       install missing packages to test too, build, run unit and end-to-end tests
 #   make run        build and start the live view
 #   make V=1        show full commands
 OUTPUT ?= build
@@ -33,7 +34,7 @@ LIB_OBJS = $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all test unit e2e deps run clean
+.PHONY: all test unit e2e deps test-deps run clean
 all: lookout
 
 $(OUTPUT)/bpf/lookout.bpf.o: bpf/lookout.bpf.c | $(OUTPUT)/bpf
@@ -63,8 +64,13 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
 $(OUTPUT)/bpf $(OUTPUT)/user $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
 
+# Build and run only: the test suite's runtimes and servers are test-deps'.
+# DEPS_FLAGS=--dry-run shows what either would install.
 deps:
-	$(Q)scripts/deps.sh
+	$(Q)scripts/deps.sh $(DEPS_FLAGS)
+
+test-deps:
+	$(Q)scripts/deps.sh --test $(DEPS_FLAGS)
 
 unit: $(UNIT_BINS)
 	$(Q)set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -77,7 +83,7 @@ e2e: lookout
 # then everything again under AddressSanitizer and UndefinedBehaviorSanitizer,
 # with the end-to-end tests driving that binary.
 SAN_OUTPUT = $(OUTPUT)-san
-test: deps
+test: test-deps
 	$(Q)$(MAKE) --no-print-directory all unit
 	$(Q)$(MAKE) --no-print-directory fuzz-ci
 	$(Q)$(MAKE) --no-print-directory OUTPUT=$(SAN_OUTPUT) SANITIZE=1 $(SAN_OUTPUT)/lookout unit

@@ -21,6 +21,8 @@ SYSTEMDUNITDIR ?= /lib/systemd/system
 LOGROTATEDIR ?= /etc/logrotate.d
 INSTALL ?= install
 IMAGE ?= lookout:latest
+# The version is written once, in user/version.h; the installed manual page takes it.
+VERSION := $(shell sed -n 's/^\#define LOOKOUT_VERSION "\(.*\)"$$/\1/p' user/version.h)
 
 .PHONY: install uninstall static docker-image
 
@@ -29,7 +31,10 @@ install: lookout
 	$(Q)$(INSTALL) -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(LOGROTATEDIR)
 	$(Q)$(INSTALL) -m 0755 lookout $(DESTDIR)$(SBINDIR)/lookout
-	$(Q)$(INSTALL) -m 0644 packaging/lookout.8 $(DESTDIR)$(MANDIR)/man8/lookout.8
+	$(Q)sed '/^\.TH /s/"lookout [^"]*"/"lookout $(VERSION)"/' packaging/lookout.8 \
+		> $(DESTDIR)$(MANDIR)/man8/lookout.8.tmp
+	$(Q)chmod 0644 $(DESTDIR)$(MANDIR)/man8/lookout.8.tmp
+	$(Q)mv -f $(DESTDIR)$(MANDIR)/man8/lookout.8.tmp $(DESTDIR)$(MANDIR)/man8/lookout.8
 	$(Q)sed 's|/usr/local/sbin/lookout|$(SBINDIR)/lookout|g' packaging/lookout.service \
 		> $(DESTDIR)$(SYSTEMDUNITDIR)/lookout.service.tmp
 	$(Q)chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/lookout.service.tmp

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "commands.h"
 #include "escape.h"
@@ -41,10 +42,11 @@ static const char inspect_doc[] =
 	"  sudo $(sudo lookout inspect --json web | jq -r .enter) sh\n"
 	"                                  a shell in all its namespaces"
 	"\v"
-	"Exit status: 0 found, 1 no such container or an ambiguous prefix, 2 usage error.";
+	"Exit status: 0 found, 1 no such container or an ambiguous prefix, 64 usage error.";
 
 static const struct argp_option inspect_options_table[] = {
 	{ "json", 'j', NULL, 0, "Write one JSON object", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },	/* -h: --help, as people expect */
 	{ 0 },
 };
 
@@ -55,6 +57,9 @@ static error_t inspect_parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'j':
 		o->json = true;
+		return 0;
+	case 'h':
+		argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
 		return 0;
 	case ARGP_KEY_ARG:
 		if (o->query) {
@@ -123,9 +128,9 @@ int cmd_inspect(int argc, char **argv)
 	for (int k = 1; k < argc; k++)
 		args[k] = argv[k];
 	args[argc] = NULL;
-	argp_err_exit_status = 2;
+	/* bad options are usage errors, EX_USAGE as for lookout itself (argp's default) */
 	if (argp_parse(&argp, argc, args, 0, NULL, &o))
-		return 2;
+		return EX_USAGE;
 
 	err = snapshot_scan(&so, &s);
 	if (err) {

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "commands.h"
 #include "outbuf.h"
@@ -39,6 +40,7 @@ static const char ps_doc[] =
 
 static const struct argp_option ps_options_table[] = {
 	{ "json", 'j', NULL, 0, "Write a JSON array, one object per container", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },	/* -h: --help, as people expect */
 	{ 0 },
 };
 
@@ -49,6 +51,9 @@ static error_t ps_parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'j':
 		o->json = true;
+		return 0;
+	case 'h':
+		argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -75,10 +80,9 @@ int cmd_ps(int argc, char **argv)
 	for (i = 1; i < argc; i++)
 		args[i] = argv[i];
 	args[argc] = NULL;
-	/* bad options are usage errors, as for the other subcommands */
-	argp_err_exit_status = 2;
+	/* bad options are usage errors, EX_USAGE as for lookout itself (argp's default) */
 	if (argp_parse(&argp, argc, args, 0, NULL, &o))
-		return 2;
+		return EX_USAGE;
 
 	err = snapshot_scan(&so, &s);
 	if (err) {

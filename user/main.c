@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 #include "commands.h"
@@ -30,13 +31,44 @@
 
 #define POLL_MS 100
 #define LOST_CHECK_NS (1000ULL * 1000 * 1000)
+/* What a stop spends on an output that does not take its records: then lookout
+ * gives up on it, counts what it did not write, and exits. */
+#define STOP_FLUSH_MS 2000
+#define GIVE_UP_TICK_MS 100
+/* The live output's reader went away: lookout ended cleanly (lookout_stop went
+ * to the other outputs) but could not write all it saw; sysexits' EX_IOERR,
+ * not 141 (128 + SIGPIPE), since no signal ended it. */
+#define EXIT_OUTPUT_CLOSED EX_IOERR
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t reopen_audit;
+static volatile sig_atomic_t give_up;	/* the stop's flush time is up */
+static timer_t give_up_timer;
 
+/*
+ * The first SIGINT or SIGTERM starts the stop's clock: STOP_FLUSH_MS from now,
+ * then every GIVE_UP_TICK_MS, SIGALRM interrupts whatever write blocks (a reader
+ * that stopped reading), so no write outlasts the stop by more than a tick. A
+ * second one stops waiting at once. timer_settime is async-signal-safe.
+ */
 static void on_stop(int sig)
 {
+	struct itimerspec its = {
+		.it_value = { STOP_FLUSH_MS / 1000, (STOP_FLUSH_MS % 1000) * 1000000L },
+		.it_interval = { 0, GIVE_UP_TICK_MS * 1000000L },
+	};
+
+	if (stop_signal)
+		give_up = 1;
+	else
+		timer_settime(give_up_timer, 0, &its, NULL);
 	stop_signal = sig;
+}
+
+static void on_give_up(int sig)
+{
+	(void)sig;
+	give_up = 1;
 }
 
 static void on_hup(int sig)
@@ -53,18 +85,34 @@ static __u64 clock_ns(clockid_t id)
 	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
+/* No SA_RESTART: a signal must interrupt a write that blocks. */
 static int install_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop };
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM };
+	struct sigaction sa = { .sa_handler = on_give_up };
 
 	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL) ||
+	    timer_create(CLOCK_MONOTONIC, &sev, &give_up_timer))
+		return -errno;
+	sa.sa_handler = on_stop;
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
 		return -errno;
 	sa.sa_handler = on_hup;
 	if (sigaction(SIGHUP, &sa, NULL))
 		return -errno;
+	/* A write to a closed output, or past a file size limit, fails with
+	 * EPIPE or EFBIG instead of ending lookout without its lookout_stop. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 	return 0;
+}
+
+static void stop_give_up_timer(void)
+{
+	struct itimerspec off = {};
+
+	timer_settime(give_up_timer, 0, &off, NULL);
 }
 
 static int fill_host(struct report_host *h, __u32 host_pidns)
@@ -168,12 +216,18 @@ static int take(void *ctx, void *data, size_t size)
  */
 static int take_round(struct round *r, int timeout_ms)
 {
-	struct epoll_event ev[RINGS];
+	struct epoll_event ev[RINGS + 1];
 	bool full = false, caught_up = true;
-	int i, err = 0, taken = 0;
+	int i, n = 0, err = 0, taken = 0;
 
-	if (timeout_ms && epoll_wait(r->epfd, ev, RINGS, timeout_ms) < 0 && errno != EINTR)
-		return -errno;
+	if (timeout_ms) {
+		n = epoll_wait(r->epfd, ev, RINGS + 1, timeout_ms);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+	}
+	for (i = 0; i < n; i++)
+		if (ev[i].data.fd == STDOUT_FILENO && (ev[i].events & EPOLLERR))
+			pipeline_output_closed(r->ring[0].pl);
 	for (i = 0; i < RINGS; i++) {
 		r->ring[i].taken = 0;
 		err = ring_buffer__consume(r->ring[i].rb);
@@ -193,10 +247,17 @@ static int take_round(struct round *r, int timeout_ms)
 	return full ? ROUND_MAX : taken;
 }
 
+/*
+ * One epoll descriptor that wakes for any ring, and for an error on stdout: a
+ * pipe whose reader went away says so at once, so `lookout | head -1` ends on a
+ * quiet host too, without waiting for an event to fail to write. (A file or
+ * /dev/null cannot be watched, and need not be.)
+ */
 static int round_open(struct round *r, struct pipeline *pl, struct lookout_bpf *skel)
 {
 	struct bpf_map *maps[RINGS] = { skel->maps.cgroup_events, skel->maps.alerts,
 					skel->maps.events };
+	struct epoll_event out = { .events = 0, .data.fd = STDOUT_FILENO };
 	struct epoll_event ev = { .events = EPOLLIN };
 	int i;
 
@@ -213,6 +274,7 @@ static int round_open(struct round *r, struct pipeline *pl, struct lookout_bpf *
 		if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
 			return -errno;
 	}
+	epoll_ctl(r->epfd, EPOLL_CTL_ADD, STDOUT_FILENO, &out);	/* EPOLLERR is always reported */
 	return 0;
 }
 
@@ -298,6 +360,7 @@ static void update_totals(struct pipeline *pl, struct lookout_totals *t, struct 
 	pipeline_counts(pl, &counts);
 	t->events = counts.records;
 	t->written = counts.written;
+	t->not_written = counts.not_written;
 	t->bad_records = counts.bad_records;
 	t->cgroups_resolved = counts.cgroups_resolved;
 	metrics_set_dropped(m, "events", t->dropped_events);
@@ -319,6 +382,41 @@ static void warn_cgroups_full(const struct lookout_totals *t, __u32 max, bool *w
 	fprintf(stderr, "lookout: warning: the cgroups map is full (%u live cgroups): processes "
 			"of cgroups made now are not attributed to their container; restart "
 			"lookout with a larger --cgroups-max\n", max);
+}
+
+/* The stderr summary. `not written`: records the live output did not take
+ * (its reader went away, or stalled through the stop), counting lookout_stop. */
+static void print_summary(const struct lookout_totals *t, enum pipeline_output out)
+{
+	static const char *const why[] = {
+		[PIPELINE_OUTPUT_OK] = "",
+		[PIPELINE_OUTPUT_CLOSED] = ": the output's reader went away",
+		[PIPELINE_OUTPUT_STALLED] = ": the output's reader took nothing for 2 s after the stop",
+	};
+
+	fprintf(stderr, "lookout: %llu events seen, %llu written, %llu not written%s, %llu "
+			"dropped in the kernel (events %llu, alerts %llu, cgroups %llu); the kernel "
+			"wrote %llu; %llu bad records; %llu processes untracked (tracked map full), "
+			"%llu cgroups made while the cgroups map was full, %llu pending cgroups "
+			"settled by id\n",
+		(unsigned long long)t->events, (unsigned long long)t->written,
+		(unsigned long long)t->not_written, t->not_written ? why[out] : "",
+		(unsigned long long)(t->dropped_events + t->dropped_alerts + t->dropped_cgroups),
+		(unsigned long long)t->dropped_events, (unsigned long long)t->dropped_alerts,
+		(unsigned long long)t->dropped_cgroups, (unsigned long long)t->emitted,
+		(unsigned long long)t->bad_records, (unsigned long long)t->tracked_full,
+		(unsigned long long)t->cgroups_full, (unsigned long long)t->cgroups_resolved);
+}
+
+/* What is left of the stop's time for the syslog queue, but never less than a
+ * moment (lookout_stop has its chance when stdout took all the time) nor more
+ * than the second the sink allows itself. */
+static unsigned int syslog_wait_ms(__u64 stop_ns)
+{
+	__u64 spent = (clock_ns(CLOCK_BOOTTIME) - stop_ns) / 1000000;
+	__u64 left = give_up || spent >= STOP_FLUSH_MS ? 0 : STOP_FLUSH_MS - spent;
+
+	return left < 250 ? 250 : left > 1000 ? 1000 : (unsigned int)left;
 }
 
 static int open_audit(const char *path)
@@ -360,7 +458,7 @@ int main(int argc, char **argv)
 
 	err = options_parse(argc, argv, &o);
 	if (err)
-		return err > 0 ? 0 : 2;
+		return err > 0 ? 0 : EX_USAGE;
 	o.loader.signal_mask = o.filter.signals;
 	o.loader.kernel_signals = !o.filter.origins || (o.filter.origins & (1u << ORIGIN_KERNEL));
 	err = loader_check_environment(&o.loader);
@@ -414,6 +512,7 @@ int main(int argc, char **argv)
 	popts.cgroup_mount_fd = ld.cgroup_mount_fd;
 	popts.cgroup_mount = ld.cgroup_mount;
 	drops.cgroups_full = ld.cgroups_unrecorded;
+	popts.give_up = &give_up;
 	pl = pipeline_new(&popts, cs, &host);
 	if (!pl)
 		goto nomem;
@@ -436,7 +535,7 @@ int main(int argc, char **argv)
 	ncpus = libbpf_num_possible_cpus();
 	stats_fd = bpf_map__fd(ld.skel->maps.stats);
 	drops.since_ns = clock_ns(CLOCK_BOOTTIME);
-	while (!stop_signal) {
+	while (!stop_signal && pipeline_output_state(pl) == PIPELINE_OUTPUT_OK) {
 		err = take_round(&round, POLL_MS);
 		if (err < 0) {
 			fprintf(stderr, "lookout: reading the ring buffers failed: %s\n",
@@ -464,6 +563,8 @@ int main(int argc, char **argv)
 	}
 	if (stop_signal)
 		reason = stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
+	else if (pipeline_output_state(pl) == PIPELINE_OUTPUT_CLOSED)
+		reason = "output_closed";
 	/* What the kernel wrote before we stopped, including the signal that stopped
 	 * us; bounded, so a flood cannot keep lookout from stopping. */
 	stop_ns = clock_ns(CLOCK_BOOTTIME);
@@ -474,19 +575,19 @@ int main(int argc, char **argv)
 	update_totals(pl, &totals, metrics);
 	warn_cgroups_full(&totals, bpf_map__max_entries(ld.skel->maps.cgroups), &warned_full);
 	pipeline_lookout_stop(pl, clock_ns(CLOCK_BOOTTIME), reason, &totals);
-	fprintf(stderr, "lookout: %llu events seen, %llu written, %llu dropped in the kernel "
-			"(events %llu, alerts %llu, cgroups %llu); the kernel wrote %llu; %llu bad "
-			"records; %llu processes untracked (tracked map full), %llu cgroups made "
-			"while the cgroups map was full, %llu pending cgroups settled by id\n",
-		(unsigned long long)totals.events, (unsigned long long)totals.written,
-		(unsigned long long)(totals.dropped_events + totals.dropped_alerts +
-				     totals.dropped_cgroups),
-		(unsigned long long)totals.dropped_events, (unsigned long long)totals.dropped_alerts,
-		(unsigned long long)totals.dropped_cgroups, (unsigned long long)totals.emitted,
-		(unsigned long long)totals.bad_records, (unsigned long long)totals.tracked_full,
-		(unsigned long long)totals.cgroups_full,
-		(unsigned long long)totals.cgroups_resolved);
-	status = strcmp(reason, "error") ? 0 : 1;
+	stop_give_up_timer();
+	update_totals(pl, &totals, metrics);
+	print_summary(&totals, pipeline_output_state(pl));
+	if (!strcmp(reason, "error"))
+		status = 1;
+	else if (!strcmp(reason, "output_closed"))
+		status = EXIT_OUTPUT_CLOSED;
+	else
+		status = 0;
+	/* What is left of the stop's time for the syslog queue (never less than a
+	 * moment, so lookout_stop has its chance when stdout took all the time). */
+	syslog_sink_close_wait(sink, syslog_wait_ms(stop_ns));
+	sink = NULL;
 	goto cleanup;
 
 nomem:

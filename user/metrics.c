@@ -23,6 +23,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -445,12 +446,17 @@ struct launcher {
 	int err;	/* errno of dropping capabilities */
 };
 
-/* Empty this thread's capabilities, then start MHD, whose thread inherits none. */
+/* Empty this thread's capabilities, then start MHD, whose thread inherits none.
+ * It inherits this thread's blocked signals too: SIGINT, SIGTERM and the stop's
+ * SIGALRM must reach the main thread, to interrupt a write that blocks there. */
 static void *launch(void *arg)
 {
 	struct launcher *l = arg;
 	cap_t none = cap_init();
+	sigset_t all;
 
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	if (!none || cap_set_proc(none)) {
 		l->err = errno ? errno : EPERM;
 		cap_free(none);

@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * options.c - the command line, with argp. Every value is checked here, so a
- * bad one is one clear line on stderr and exit status 2, never a surprise later.
+ * bad one is one clear line on stderr and exit status 64, never a surprise later.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* O_PATH */
+#endif
 #include <argp.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "netaddr.h"
 #include "options.h"
+#include "safe_file.h"
+#include "version.h"
 
-const char *argp_program_version = "lookout 0.1.0";
+const char *argp_program_version = "lookout " LOOKOUT_VERSION;
 
 static const char doc[] =
 	"lookout: who started, signalled and killed the processes of your containers.\n"
@@ -30,6 +37,11 @@ static const char doc[] =
 	"  lookout --all                   include host processes\n"
 	"  lookout --container web --event signal,container_exit --origin host\n"
 	"                                  kills of container web by host processes\n"
+	"\n"
+	"COMMANDS (read /proc and the runtimes' state; no BPF):\n"
+	"  lookout ps [--json]             the containers on this host\n"
+	"  lookout inspect NAME|ID [--json]\n"
+	"                                  one container: processes, namespaces, cgroup\n"
 	"\v"
 	"Needs root (or CAP_BPF with CAP_PERFMON) and a kernel with BTF. "
 	"SIGINT or SIGTERM stop it and print a summary to stderr; SIGHUP reopens the audit log.";
@@ -87,8 +99,43 @@ static const struct argp_option option_table[] = {
 	{ "metrics", OPT_METRICS, "ADDR:PORT", 0,
 	  "Serve Prometheus metrics on http://ADDR:PORT/metrics", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },	/* -h: --help, as people expect */
 	{ 0 },
 };
+
+/*
+ * A --host-root that is not the host's / would leave every runtime executable
+ * unfound, so each `docker stop` would read as an out-of-band kill: accept only
+ * a directory that holds what a host's root holds (proc, or a runtime's state).
+ * Returns 0, or -errno with what was missing in why.
+ */
+int options_check_host_root(const char *root, char *why, size_t len)
+{
+	static const char *const wanted[] = {
+		"proc", "var/lib/docker", "var/lib/containers", "run/containerd", "var/lib/lxc",
+	};
+	unsigned int i;
+	int fd;
+
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+
+		snprintf(why, len, "cannot open it: %s", strerror(err));
+		return -err;
+	}
+	close(fd);
+	for (i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+		fd = safe_open_in_root(root, wanted[i], O_PATH | O_DIRECTORY);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+	}
+	snprintf(why, len, "it holds none of proc/, var/lib/docker/, var/lib/containers/, "
+			   "run/containerd/, var/lib/lxc/, so it is not the host's /");
+	return -ENOENT;
+}
 
 int options_parse_size(const char *s, __u32 *out)
 {
@@ -156,6 +203,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'k':
 		o->only_kills = true;
 		break;
+	case 'h':
+		argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
+		return 0;
 	case 'v':
 		o->loader.verbose = true;
 		break;
@@ -166,13 +216,22 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		o->audit_log = arg;
 		break;
-	case OPT_HOST_ROOT:
+	case OPT_HOST_ROOT: {
+		char why[256];
+
 		if (arg[0] != '/') {
 			argp_error(state, "--host-root needs an absolute directory, like /proc/1/root");
 			return EINVAL;
 		}
+		if (strcmp(arg, "/") && options_check_host_root(arg, why, sizeof(why))) {
+			argp_error(state, "--host-root %s: %s; give the directory where the host's / "
+					  "is mounted (-v /:/host:ro with --host-root /host), or leave "
+					  "it out", arg, why);
+			return EINVAL;
+		}
 		o->loader.host_root = strcmp(arg, "/") ? arg : "";
 		break;
+	}
 	case OPT_SYSLOG:
 	case OPT_METRICS: {
 		char err[600];
@@ -278,7 +337,7 @@ int options_parse(int argc, char **argv, struct lookout_options *o)
 	int i, err;
 
 	memset(o, 0, sizeof(*o));
-	/* argp answers --help and --version itself and exits 0; errors exit 64 (EX_USAGE). */
+	/* argp answers --help, -h and --version itself and exits 0; errors exit 64 (EX_USAGE). */
 	err = argp_parse(&argp, argc, argv, 0, NULL, o);
 	if (err)
 		return -1;

@@ -30,5 +30,8 @@ int options_parse_size(const char *s, __u32 *out);
 #define OPTIONS_CGROUPS_MIN 16
 #define OPTIONS_CGROUPS_MAX (1u << 22)
 int options_parse_count(const char *s, __u32 *out);
+/* Whether root looks like the host's / (holds proc/ or a runtime's state): 0, or
+ * -errno with a reason in why. */
+int options_check_host_root(const char *root, char *why, size_t len);
 
 #endif

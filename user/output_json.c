@@ -9,8 +9,8 @@
 #include <time.h>
 #include "escape.h"
 #include "output.h"
+#include "version.h"
 
-#define LOOKOUT_VERSION "0.1.0"
 
 void format_rfc3339(char *out, size_t len, const struct report_host *h, __u64 boot_ns)
 {
@@ -275,12 +275,12 @@ static void put_signal_fields(struct outbuf *b, const struct signal_view *s)
  * what was dropped where, and what the kernel could not keep track of. */
 static void put_totals(struct outbuf *b, const struct lookout_totals *t)
 {
-	outbuf_printf(b, ",\"totals\":{\"events\":%llu,\"written\":%llu,"
+	outbuf_printf(b, ",\"totals\":{\"events\":%llu,\"written\":%llu,\"not_written\":%llu,"
 			 "\"dropped\":{\"events\":%llu,\"alerts\":%llu,\"cgroups\":%llu},"
 			 "\"emitted\":%llu,\"bad_records\":%llu,\"tracked_full\":%llu,"
 			 "\"cgroups_full\":%llu,\"cgroups_resolved\":%llu}",
 		      (unsigned long long)t->events, (unsigned long long)t->written,
-		      (unsigned long long)t->dropped_events, (unsigned long long)t->dropped_alerts,
+		      (unsigned long long)t->not_written, (unsigned long long)t->dropped_events, (unsigned long long)t->dropped_alerts,
 		      (unsigned long long)t->dropped_cgroups, (unsigned long long)t->emitted,
 		      (unsigned long long)t->bad_records, (unsigned long long)t->tracked_full,
 		      (unsigned long long)t->cgroups_full, (unsigned long long)t->cgroups_resolved);

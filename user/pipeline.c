@@ -9,6 +9,7 @@
  */
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,9 @@ struct pipeline {
 	struct outbuf audit;
 	struct outbuf line;		/* one JSON line for --syslog in the live view */
 	bool header_written;
+	size_t out_records;		/* records formatted into `out` since the last flush */
+	size_t header_end;		/* the live view's header ends here in `out` (0: not in it) */
+	enum pipeline_output out_state;
 
 	/* One poll round's records, copied into one arena (no allocation per
 	 * record once it has grown) and indexed for sorting. */
@@ -340,19 +344,66 @@ static void view_signal(struct pipeline *pl, struct signal_view *s,
 
 /* ---- writing ------------------------------------------------------------------ */
 
-static void write_all(int fd, const char *p, size_t n)
+/*
+ * Write it all, or as much as the reader takes. A blocked write that a signal
+ * interrupts goes on until the stop's flush time is up (give_up): from then on
+ * main's timer interrupts every blocked write, so none outlasts it by much.
+ * Returns the bytes written; errno says why the rest was not.
+ */
+static size_t write_all(const struct pipeline *pl, int fd, const char *p, size_t n)
 {
-	while (n) {
-		ssize_t w = write(fd, p, n);
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t w = write(fd, p + done, n - done);
 
 		if (w < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR && !(pl->opts.give_up && *pl->opts.give_up))
 				continue;
-			return;	/* a closed pipe or full disk: counted by the caller's totals */
+			if (errno == EINTR)
+				errno = ETIMEDOUT;
+			break;
 		}
-		p += w;
-		n -= (size_t)w;
+		done += (size_t)w;
 	}
+	return done;
+}
+
+/* Records from `done` on in `out` (one line each, the header aside) were not
+ * written: a record cut in the middle counts as not written. */
+static size_t records_after(const struct pipeline *pl, size_t done)
+{
+	const char *p = pl->out.data + done, *end = pl->out.data + pl->out.len;
+	size_t n = 0;
+
+	if (pl->out.failed)
+		return pl->out_records;
+	for (; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	if (pl->header_end > done)
+		n--;
+	return n < pl->out_records ? n : pl->out_records;
+}
+
+/* The live output: once its reader is gone (EPIPE) or stalled past the stop's
+ * flush time, nothing more is tried, and what it misses is counted. */
+static void flush_out(struct pipeline *pl)
+{
+	size_t done = 0, lost;
+
+	if (pl->out_state == PIPELINE_OUTPUT_OK && pl->out.len && !pl->out.failed) {
+		done = write_all(pl, pl->opts.out_fd, pl->out.data, pl->out.len);
+		if (done < pl->out.len && (errno == EPIPE || errno == ECONNRESET))
+			pl->out_state = PIPELINE_OUTPUT_CLOSED;
+		else if (done < pl->out.len && errno == ETIMEDOUT)
+			pl->out_state = PIPELINE_OUTPUT_STALLED;
+	}
+	lost = pl->out.len || pl->out.failed ? records_after(pl, done) : 0;
+	pl->counts.written -= lost;
+	pl->counts.not_written += lost;
+	outbuf_reset(&pl->out);
+	pl->out_records = 0;
+	pl->header_end = 0;
 }
 
 static bool wanted(const struct pipeline *pl, const struct report *r)
@@ -389,6 +440,13 @@ static bool audited(const struct report *r)
 	}
 }
 
+/* lookout_stop goes to the audit log too when the live output cannot carry it:
+ * an audit trail must show that lookout stopped, and why. */
+static bool audited_stop(const struct pipeline *pl, const struct report *r)
+{
+	return r->type == REPORT_LOOKOUT_STOP && pl->out_state != PIPELINE_OUTPUT_OK;
+}
+
 /* --syslog and --metrics see exactly the events written. */
 static void export_report(struct pipeline *pl, const struct report *r)
 {
@@ -419,30 +477,34 @@ static void export_report(struct pipeline *pl, const struct report *r)
 
 static void write_report(struct pipeline *pl, const struct report *r)
 {
-	if (pl->opts.audit_fd >= 0 && audited(r))
+	if (pl->opts.audit_fd >= 0 && (audited(r) || audited_stop(pl, r)))
 		json_write_report(&pl->audit, &pl->host, r);
 	if (!wanted(pl, r))
 		return;
 	export_report(pl, r);
+	if (pl->out_state != PIPELINE_OUTPUT_OK) {
+		pl->counts.not_written++;
+		return;
+	}
 	if (pl->opts.json) {
 		json_write_report(&pl->out, &pl->host, r);
 	} else {
 		if (!pl->header_written) {
 			text_write_header(&pl->out);
+			pl->header_end = pl->out.len;
 			pl->header_written = true;
 		}
 		text_write_report(&pl->out, &pl->host, r, pl->opts.color);
 	}
+	pl->out_records++;
 	pl->counts.written++;
 }
 
 static void flush(struct pipeline *pl)
 {
-	if (pl->out.len && !pl->out.failed)
-		write_all(pl->opts.out_fd, pl->out.data, pl->out.len);
-	outbuf_reset(&pl->out);
+	flush_out(pl);
 	if (pl->opts.audit_fd >= 0 && pl->audit.len && !pl->audit.failed)
-		write_all(pl->opts.audit_fd, pl->audit.data, pl->audit.len);
+		write_all(pl, pl->opts.audit_fd, pl->audit.data, pl->audit.len);
 	outbuf_reset(&pl->audit);
 }
 
@@ -605,12 +667,30 @@ static void recent_add(struct pipeline *pl, const struct lk_signal_event *e, siz
 	pl->recent_size[i] = size;
 }
 
+/*
+ * A signal the kernel raised at lookout for lookout's own system call: SIGPIPE
+ * for a write to a closed output, SIGXFSZ for one past the file size limit
+ * (both ignored, so the write fails instead). Reporting it would mean one more
+ * write, so one more signal, for ever. The write's failure is reported instead
+ * (lookout_stop's reason, its totals). Anyone else's signal to lookout, these
+ * two sent with kill(2) included, is still reported.
+ */
+static bool raised_by_own_write(const struct lk_signal_event *e)
+{
+	return (e->target.flags & LK_PF_SELF) && (e->sender.flags & LK_PF_SELF) &&
+	       !(e->how & LK_SIG_BY_SYSCALL) && (e->sig == SIGPIPE || e->sig == SIGXFSZ);
+}
+
 static void handle_signal(struct pipeline *pl, const struct lk_signal_event *e, size_t size)
 {
 	struct report r = { .type = REPORT_SIGNAL, .time_ns = e->hdr.time_ns };
 	struct signal_view s;
 	bool to_self = e->target.flags & LK_PF_SELF;
 
+	if (raised_by_own_write(e)) {
+		pl->counts.own_signals++;
+		return;
+	}
 	view_signal(pl, &s, e, size);
 	/* The same rule the kernel applied, now that pending cgroups are settled. */
 	if (!s.target.c && !pl->opts.all && !to_self &&
@@ -945,4 +1025,14 @@ void pipeline_counts(const struct pipeline *pl, struct pipeline_counts *out)
 	*out = pl->counts;
 	cgroup_map_counts(pl->cgroups, &cg);
 	out->cgroups_resolved = cg.resolved;
+}
+
+enum pipeline_output pipeline_output_state(const struct pipeline *pl)
+{
+	return pl->out_state;
+}
+
+void pipeline_output_closed(struct pipeline *pl)
+{
+	pl->out_state = PIPELINE_OUTPUT_CLOSED;
 }

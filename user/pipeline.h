@@ -8,6 +8,7 @@
 #ifndef LOOKOUT_PIPELINE_H
 #define LOOKOUT_PIPELINE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "containers.h"
@@ -28,6 +29,9 @@ struct pipeline_opts {
 	const char *options;		/* the command line, for lookout_start */
 	struct syslog_sink *syslog;	/* NULL: no --syslog */
 	struct metrics *metrics;	/* NULL: no --metrics */
+	/* Set once a stop's flush time is up: a blocked write is then abandoned
+	 * at its next interruption. NULL: writes wait for the reader. */
+	const volatile sig_atomic_t *give_up;
 };
 
 struct pipeline;
@@ -63,10 +67,22 @@ void pipeline_set_audit_fd(struct pipeline *pl, int fd);
 
 struct pipeline_counts {
 	__u64 records;
-	__u64 written;
+	__u64 written;		/* whole records the live output took */
+	__u64 not_written;	/* records meant for it that it did not take */
 	__u64 bad_records;
 	__u64 cgroups_resolved;		/* pending cgroups classified by id, their record lost */
+	__u64 own_signals;	/* SIGPIPE/SIGXFSZ from lookout's own writes, not reported */
 };
 void pipeline_counts(const struct pipeline *pl, struct pipeline_counts *out);
+
+/* The live output (stdout): lookout stops once it is not OK. */
+enum pipeline_output {
+	PIPELINE_OUTPUT_OK,
+	PIPELINE_OUTPUT_CLOSED,		/* the reader went away (EPIPE) */
+	PIPELINE_OUTPUT_STALLED,	/* the reader took nothing until the stop's flush time was up */
+};
+enum pipeline_output pipeline_output_state(const struct pipeline *pl);
+/* The live output's reader is gone (seen by polling it): write no more to it. */
+void pipeline_output_closed(struct pipeline *pl);
 
 #endif

@@ -123,6 +123,7 @@ struct lookout_totals {
 	__u64 tracked_full;		/* processes left untracked: tracked map full */
 	__u64 cgroups_full;		/* cgroups made while the cgroups map was full */
 	__u64 cgroups_resolved;		/* pending cgroups settled by id, their record lost */
+	__u64 not_written;	/* meant for the live output, which did not take them */
 };
 
 /* Context every line carries. */

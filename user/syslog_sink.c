@@ -577,12 +577,17 @@ unsigned long long syslog_sink_dropped(const struct syslog_sink *s)
 
 void syslog_sink_close(struct syslog_sink *s)
 {
+	syslog_sink_close_wait(s, CLOSE_WAIT_MS);
+}
+
+void syslog_sink_close_wait(struct syslog_sink *s, unsigned int wait_ms)
+{
 	unsigned long long deadline;
 
 	if (!s)
 		return;
 	if (s->kind == NETADDR_TCP && s->ai) {
-		deadline = now_ms() + CLOSE_WAIT_MS;
+		deadline = now_ms() + wait_ms;
 		for (;;) {
 			struct pollfd p = { .fd = s->fd, .events = POLLOUT };
 			unsigned long long t;

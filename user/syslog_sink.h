@@ -75,9 +75,11 @@ void syslog_sink_flush(struct syslog_sink *s);
 /* Messages dropped so far: not sent, or lost with a broken connection. */
 unsigned long long syslog_sink_dropped(const struct syslog_sink *s);
 
-/* Waits up to one second for queued messages (lookout_stop), then closes.
- * Accepts NULL. */
+/* Waits up to one second for queued messages (lookout_stop), then closes;
+ * what is still queued is counted as dropped. Accepts NULL. */
 void syslog_sink_close(struct syslog_sink *s);
+/* Same, waiting at most wait_ms (a stop with a budget to keep). */
+void syslog_sink_close_wait(struct syslog_sink *s, unsigned int wait_ms);
 
 /* The RFC 5424 message (no framing) into b (reset first), for tests. */
 void syslog_format(struct outbuf *b, const struct timespec *now, int severity,

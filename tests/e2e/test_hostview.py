@@ -302,15 +302,15 @@ def test_inspect_errors():
         # the exact name still finds one of them
         assert inspect_json(pair[0].name)["id"] == pair[0].id
 
-        # usage errors: exit 2
+        # usage errors: exit 64 (EX_USAGE), as for lookout itself
         rc, out, err = lookout("inspect")
-        assert rc == 2 and "Usage:" in err and out == b"", (rc, err)
+        assert rc == 64 and "Usage:" in err and out == b"", (rc, err)
         rc, out, err = lookout("inspect", "--no-such-option", "x")
-        assert rc == 2 and out == b"", (rc, err)
+        assert rc == 64 and out == b"", (rc, err)
         rc, out, err = lookout("inspect", "a", "b")
-        assert rc == 2 and out == b"", (rc, err)
+        assert rc == 64 and out == b"", (rc, err)
         rc, out, err = lookout("ps", "--no-such-option")
-        assert rc == 2 and out == b"", (rc, err)
+        assert rc == 64 and out == b"", (rc, err)
         rc, out, err = lookout("ps", "--help")
         assert rc == 0 and b"EXAMPLES" in out, (rc, out)
 

@@ -6,7 +6,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "options.h"
 
 static int parse(struct lookout_options *o, int argc, const char **argv)
@@ -95,6 +99,51 @@ static void test_cgroups_options(void **state)
 	assert_int_not_equal(options_parse_count(NULL, &v), 0);
 }
 
+static void make_dir(const char *root, const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(mkdir(path, 0700), 0);
+}
+
+static void remove_path(const char *root, const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(remove(path), 0);
+}
+
+/* A --host-root must look like a root: proc/, or a runtime's state, under it. */
+static void test_host_root(void **state)
+{
+	char root[] = "/tmp/lk-root-XXXXXX", why[256], link[256];
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	assert_int_equal(options_check_host_root(root, why, sizeof(why)), -ENOENT);
+	assert_non_null(strstr(why, "proc/"));
+	make_dir(root, "var");
+	make_dir(root, "var/lib");
+	make_dir(root, "var/lib/docker");
+	assert_int_equal(options_check_host_root(root, why, sizeof(why)), 0);
+	remove_path(root, "var/lib/docker");
+	/* a symlink planted as proc does not count, even to a real /proc */
+	snprintf(link, sizeof(link), "%s/proc", root);
+	assert_int_equal(symlink("/proc", link), 0);
+	assert_int_equal(options_check_host_root(root, why, sizeof(why)), -ENOENT);
+	remove_path(root, "proc");
+	make_dir(root, "proc");
+	assert_int_equal(options_check_host_root(root, why, sizeof(why)), 0);
+	remove_path(root, "proc");
+	remove_path(root, "var/lib");
+	remove_path(root, "var");
+	assert_int_equal(rmdir(root), 0);
+	assert_int_equal(options_check_host_root(root, why, sizeof(why)), -ENOENT);
+	assert_non_null(strstr(why, "cannot open it"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -102,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_cgroups_options),
+		cmocka_unit_test(test_host_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* version.h - lookout's version, the one place it is written: --version, the
+ * lookout_start and lookout_stop events, and the installed manual page's header
+ * (packaging/install.mk reads it from here). */
+#ifndef LOOKOUT_VERSION_H
+#define LOOKOUT_VERSION_H
+
+#define LOOKOUT_VERSION "0.1.0"
+
+#endif
