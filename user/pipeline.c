@@ -1,49 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pipeline.c - kernel records in, lines out.
+ * pipeline.c - kernel records in, reports out.
  *
  * Records from every ring buffer are queued per poll round and handled in
  * kernel time order, so a signal is always seen before the exit it caused even
  * when the two travelled through different buffers. Nothing here trusts a
  * record's inner offsets: every string is checked against the record's size.
+ * Each record becomes a report: its processes completed from the process cache
+ * (proc_cache.c), its container resolved (containers.c, cgroup_map.c), its
+ * verdicts taken (verdict.c, oom.c); the router (router.c) sends it on.
  */
-#include <bpf/bpf.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cgroup_map.h"
-#include "output.h"
-#include <syslog.h>
-#include "metrics.h"
 #include "pipeline.h"
-#include "verdict.h"
-#include "syslog_sink.h"
 #include "proc.h"
+#include "proc_cache.h"
+#include "router.h"
+#include "verdict.h"
 
-#define PROC_BUCKETS	4096
-#define PROC_CACHE_MAX	65536
 #define RECENT_SIGNALS	1024
-#define EXITED_KEPT	1024	/* exited processes remembered for the signals that follow */
-
-/* What an exec told us about a process, kept until it exits: exit and signal
- * records do not carry argv, and on older kernels exit has no exe either. */
-struct proc_entry {
-	struct proc_entry *next;
-	__u32 pid;
-	__u64 start_time;
-	char *exe;
-	size_t exe_len;
-	bool exe_truncated;
-	char *argv;
-	size_t argv_len;
-	bool argv_truncated;
-	__u32 mntns;
-	bool exited;
-	bool exe_known;		/* exe (maybe NULL: gone) was looked up */
-};
 
 struct queued {
 	__u64 time_ns;
@@ -59,13 +38,7 @@ struct pipeline {
 	struct containers *cs;
 	struct cgroup_map *cgroups;
 	struct report_host host;
-	struct outbuf out;
-	struct outbuf audit;
-	struct outbuf line;		/* one JSON line for --syslog in the live view */
-	bool header_written;
-	size_t out_records;		/* records formatted into `out` since the last flush */
-	size_t header_end;		/* the live view's header ends here in `out` (0: not in it) */
-	enum pipeline_output out_state;
+	struct router out;		/* audit log, filters, syslog, metrics, stdout */
 
 	/* One poll round's records, copied into one arena (no allocation per
 	 * record once it has grown) and indexed for sorting. */
@@ -74,12 +47,7 @@ struct pipeline {
 	char *arena;
 	size_t arena_len, arena_cap;
 
-	struct proc_entry *procs[PROC_BUCKETS];
-	size_t nr_procs;
-	/* An exit is followed by SIGCHLD "from" the exited task, which by then has
-	 * no mm or namespaces: keep the last exited processes a little longer. */
-	struct lk_pkey exited[EXITED_KEPT];
-	size_t exited_next;
+	struct proc_cache *procs;
 
 	/* Recent signal records, so an exit can show its killer in full. */
 	struct lk_signal_event *recent[RECENT_SIGNALS];
@@ -121,145 +89,6 @@ static size_t min_size(__u32 type)
 	return 0;
 }
 
-/* ---- process cache -------------------------------------------------------- */
-
-static unsigned int proc_hash(__u32 pid, __u64 start)
-{
-	return (pid * 2654435761u ^ (unsigned int)(start >> 7)) % PROC_BUCKETS;
-}
-
-static struct proc_entry **proc_find(struct pipeline *pl, __u32 pid, __u64 start)
-{
-	struct proc_entry **pp = &pl->procs[proc_hash(pid, start)];
-
-	for (; *pp; pp = &(*pp)->next)
-		if ((*pp)->pid == pid && (*pp)->start_time == start)
-			return pp;
-	return pp;
-}
-
-static char *dup_bytes(struct bytes b)
-{
-	char *p;
-
-	if (!b.ptr)
-		return NULL;
-	p = malloc(b.len + 1);
-	if (!p)
-		return NULL;
-	memcpy(p, b.ptr, b.len);
-	p[b.len] = '\0';
-	return p;
-}
-
-static void proc_entry_free(struct proc_entry *e)
-{
-	if (!e)
-		return;
-	free(e->exe);
-	free(e->argv);
-	free(e);
-}
-
-static void proc_remember(struct pipeline *pl, const struct proc_view *v)
-{
-	struct proc_entry **pp = proc_find(pl, v->k->pid, v->k->start_time), *e = *pp;
-
-	if (!e) {
-		if (pl->nr_procs >= PROC_CACHE_MAX)
-			return;
-		e = calloc(1, sizeof(*e));
-		if (!e)
-			return;
-		e->pid = v->k->pid;
-		e->start_time = v->k->start_time;
-		*pp = e;
-		pl->nr_procs++;
-	}
-	if (v->exe.ptr && v->exe.ptr != e->exe) {
-		e->exe_known = true;
-		free(e->exe);
-		e->exe = dup_bytes(v->exe);
-		e->exe_len = e->exe ? v->exe.len : 0;
-		e->exe_truncated = v->exe_truncated;
-	}
-	if (v->mntns)
-		e->mntns = v->mntns;
-	if (v->argv.ptr && v->argv.ptr != e->argv) {
-		free(e->argv);
-		e->argv = dup_bytes(v->argv);
-		e->argv_len = e->argv ? v->argv.len : 0;
-		e->argv_truncated = v->argv_truncated;
-	}
-}
-
-static void proc_forget(struct pipeline *pl, __u32 pid, __u64 start)
-{
-	struct proc_entry **pp = proc_find(pl, pid, start), *e = *pp;
-
-	if (!e || !e->exited)
-		return;
-	*pp = e->next;
-	proc_entry_free(e);
-	pl->nr_procs--;
-}
-
-/* Mark a process exited; it is forgotten EXITED_KEPT exits later. */
-static void proc_exited(struct pipeline *pl, const struct proc_view *v)
-{
-	struct lk_pkey *slot = &pl->exited[pl->exited_next++ % EXITED_KEPT];
-	struct proc_entry *e;
-
-	if (slot->pid)
-		proc_forget(pl, slot->pid, slot->start_time);
-	proc_remember(pl, v);
-	e = *proc_find(pl, v->k->pid, v->k->start_time);
-	if (!e)
-		return;
-	e->exited = true;
-	slot->pid = v->k->pid;
-	slot->start_time = v->k->start_time;
-}
-
-/* Fill what a record did not carry from what an earlier exec told us. */
-static void proc_complete(struct pipeline *pl, struct proc_view *v)
-{
-	struct proc_entry *e = *proc_find(pl, v->k->pid, v->k->start_time);
-
-	if (!e)
-		return;
-	if (!v->exe.ptr && e->exe) {
-		v->exe.ptr = e->exe;
-		v->exe.len = e->exe_len;
-		v->exe_truncated = e->exe_truncated;
-	}
-	if (!v->argv.ptr && e->argv) {
-		v->argv.ptr = e->argv;
-		v->argv.len = e->argv_len;
-		v->argv_truncated = e->argv_truncated;
-	}
-	if (!v->mntns)
-		v->mntns = e->mntns;
-}
-
-/* A signal's target is not the current task, so the kernel could not read its
- * arguments: take them from /proc while it lives (checked against its start
- * time) and remember them. */
-static void proc_complete_from_proc(struct pipeline *pl, struct proc_view *v)
-{
-	char *argv = NULL;
-	size_t len = 0;
-
-	if (v->argv.ptr || proc_read_cmdline(v->k->pid, v->k->start_time, &argv, &len))
-		return;
-	v->argv.ptr = argv;
-	v->argv.len = len;
-	proc_remember(pl, v);
-	free(argv);
-	v->argv.ptr = NULL;
-	proc_complete(pl, v);
-}
-
 /* ---- views ------------------------------------------------------------------ */
 
 static struct container *proc_container(struct pipeline *pl, const struct lk_proc *k,
@@ -285,36 +114,7 @@ static void view_proc(struct pipeline *pl, struct proc_view *v, const void *rec,
 	v->argv = rec_str(rec, size, k->argv);
 	v->argv_truncated = k->flags & LK_PF_ARGV_TRUNC;
 	v->mntns = k->mntns;
-	proc_complete(pl, v);
-}
-
-/* An ancestor's exe: what an exec showed, else /proc once (checked against its
- * start time), remembered either way: the same shells send signal after signal. */
-static void ancestor_exe(struct pipeline *pl, const struct lk_ancestor *a, char *out, size_t len)
-{
-	struct proc_entry **pp = proc_find(pl, a->pid, a->start_time), *e = *pp;
-
-	out[0] = '\0';
-	if (e && e->exe_known) {
-		snprintf(out, len, "%s", e->exe ? e->exe : "");
-		return;
-	}
-	proc_exe_if_same(a->pid, a->start_time, out, len);
-	if (!e) {
-		if (pl->nr_procs >= PROC_CACHE_MAX)
-			return;
-		e = calloc(1, sizeof(*e));
-		if (!e)
-			return;
-		e->pid = a->pid;
-		e->start_time = a->start_time;
-		*pp = e;
-		pl->nr_procs++;
-	}
-	free(e->exe);
-	e->exe = out[0] ? strdup(out) : NULL;
-	e->exe_len = e->exe ? strlen(e->exe) : 0;
-	e->exe_known = true;
+	proc_cache_complete(pl->procs, v);
 }
 
 static void view_signal(struct pipeline *pl, struct signal_view *s,
@@ -332,180 +132,14 @@ static void view_signal(struct pipeline *pl, struct signal_view *s,
 	/* Reading /proc costs three file reads: spend them on signals from outside
 	 * the container, not on a container's own (possibly flooding) signals. */
 	if (s->origin != ORIGIN_KERNEL && s->origin != ORIGIN_CONTAINER)
-		proc_complete_from_proc(pl, &s->target);
+		proc_cache_complete_from_proc(pl->procs, &s->target);
 	if (n > LK_ANCESTRY_MAX)
 		n = LK_ANCESTRY_MAX;
 	for (i = 0; i < n; i++) {
 		s->ancestry[i].k = &k->ancestry[i];
-		ancestor_exe(pl, &k->ancestry[i], s->ancestry[i].exe, sizeof(s->ancestry[i].exe));
+		proc_cache_ancestor_exe(pl->procs, &k->ancestry[i], s->ancestry[i].exe, sizeof(s->ancestry[i].exe));
 	}
 	s->nr_ancestors = n;
-}
-
-/* ---- writing ------------------------------------------------------------------ */
-
-/*
- * Write it all, or as much as the reader takes. A blocked write that a signal
- * interrupts goes on until the stop's flush time is up (give_up): from then on
- * main's timer interrupts every blocked write, so none outlasts it by much.
- * Returns the bytes written; errno says why the rest was not.
- */
-static size_t write_all(const struct pipeline *pl, int fd, const char *p, size_t n)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t w = write(fd, p + done, n - done);
-
-		if (w < 0) {
-			if (errno == EINTR && !(pl->opts.give_up && *pl->opts.give_up))
-				continue;
-			if (errno == EINTR)
-				errno = ETIMEDOUT;
-			break;
-		}
-		done += (size_t)w;
-	}
-	return done;
-}
-
-/* Records from `done` on in `out` (one line each, the header aside) were not
- * written: a record cut in the middle counts as not written. */
-static size_t records_after(const struct pipeline *pl, size_t done)
-{
-	const char *p = pl->out.data + done, *end = pl->out.data + pl->out.len;
-	size_t n = 0;
-
-	if (pl->out.failed)
-		return pl->out_records;
-	for (; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		n++;
-	if (pl->header_end > done)
-		n--;
-	return n < pl->out_records ? n : pl->out_records;
-}
-
-/* The live output: once its reader is gone (EPIPE) or stalled past the stop's
- * flush time, nothing more is tried, and what it misses is counted. */
-static void flush_out(struct pipeline *pl)
-{
-	size_t done = 0, lost;
-
-	if (pl->out_state == PIPELINE_OUTPUT_OK && pl->out.len && !pl->out.failed) {
-		done = write_all(pl, pl->opts.out_fd, pl->out.data, pl->out.len);
-		if (done < pl->out.len && (errno == EPIPE || errno == ECONNRESET))
-			pl->out_state = PIPELINE_OUTPUT_CLOSED;
-		else if (done < pl->out.len && errno == ETIMEDOUT)
-			pl->out_state = PIPELINE_OUTPUT_STALLED;
-	}
-	lost = pl->out.len || pl->out.failed ? records_after(pl, done) : 0;
-	pl->counts.written -= lost;
-	pl->counts.not_written += lost;
-	outbuf_reset(&pl->out);
-	pl->out_records = 0;
-	pl->header_end = 0;
-}
-
-static bool wanted(const struct pipeline *pl, const struct report *r)
-{
-	if (pl->opts.filter && !filter_match(pl->opts.filter, r))
-		return false;
-	if (!pl->opts.only_kills)
-		return true;
-	switch (r->type) {
-	case REPORT_SIGNAL:
-		return r->signal->origin != ORIGIN_KERNEL;
-	case REPORT_EXIT:
-	case REPORT_CONTAINER_EXIT:
-		return r->cause != CAUSE_EXITED;
-	case REPORT_OOM:
-	case REPORT_LOOKOUT_START:
-	case REPORT_LOOKOUT_STOP:
-	case REPORT_LOST:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static bool audited(const struct report *r)
-{
-	switch (r->type) {
-	case REPORT_SIGNAL:
-	case REPORT_EXIT:
-	case REPORT_CONTAINER_EXIT:
-		return report_out_of_band(r);
-	default:
-		return false;
-	}
-}
-
-/* lookout_stop goes to the audit log too when the live output cannot carry it:
- * an audit trail must show that lookout stopped, and why. */
-static bool audited_stop(const struct pipeline *pl, const struct report *r)
-{
-	return r->type == REPORT_LOOKOUT_STOP && pl->out_state != PIPELINE_OUTPUT_OK;
-}
-
-/* --syslog and --metrics see exactly the events written. */
-static void export_report(struct pipeline *pl, const struct report *r)
-{
-	const char *name = report_type_name(r->type);
-	bool oob = report_out_of_band(r);
-
-	if (pl->opts.syslog) {
-		outbuf_reset(&pl->line);
-		json_write_report(&pl->line, &pl->host, r);
-		if (!pl->line.failed)
-			syslog_sink_send(pl->opts.syslog, oob ? LOG_WARNING : LOG_INFO, name,
-					 pl->line.data, pl->line.len);
-	}
-	if (pl->opts.metrics) {
-		metrics_event(pl->opts.metrics, name);
-		if (r->type == REPORT_CONTAINER_EXIT)
-			metrics_container_exit(pl->opts.metrics, cause_name(r->cause));
-		if (r->type == REPORT_SIGNAL) {
-			const struct container *c = r->signal->target.c;
-
-			metrics_signal(pl->opts.metrics, origin_name(r->signal->origin));
-			if (oob)
-				metrics_out_of_band(pl->opts.metrics,
-						    c ? (c->meta.name[0] ? c->meta.name : c->id) : NULL);
-		}
-	}
-}
-
-static void write_report(struct pipeline *pl, const struct report *r)
-{
-	if (pl->opts.audit_fd >= 0 && (audited(r) || audited_stop(pl, r)))
-		json_write_report(&pl->audit, &pl->host, r);
-	if (!wanted(pl, r))
-		return;
-	export_report(pl, r);
-	if (pl->out_state != PIPELINE_OUTPUT_OK) {
-		pl->counts.not_written++;
-		return;
-	}
-	if (pl->opts.json) {
-		json_write_report(&pl->out, &pl->host, r);
-	} else {
-		if (!pl->header_written) {
-			text_write_header(&pl->out);
-			pl->header_end = pl->out.len;
-			pl->header_written = true;
-		}
-		text_write_report(&pl->out, &pl->host, r, pl->opts.color);
-	}
-	pl->out_records++;
-	pl->counts.written++;
-}
-
-static void flush(struct pipeline *pl)
-{
-	flush_out(pl);
-	if (pl->opts.audit_fd >= 0 && pl->audit.len && !pl->audit.failed)
-		write_all(pl, pl->opts.audit_fd, pl->audit.data, pl->audit.len);
-	outbuf_reset(&pl->audit);
 }
 
 /*
@@ -533,7 +167,7 @@ static void start_container(struct pipeline *pl, const struct proc_view *v, __u6
 	c->pidns = v->k->pidns;
 	r.proc = *v;
 	r.existing = existing;
-	write_report(pl, &r);
+	router_write(&pl->out, &r);
 }
 
 static void handle_cgroup(struct pipeline *pl, const struct lk_cgroup_event *e, size_t size)
@@ -557,7 +191,7 @@ static void handle_exec(struct pipeline *pl, const struct lk_exec_event *e, size
 	view_proc(pl, &r.proc, e, size, &e->proc, e->hdr.time_ns);
 	if (!r.proc.c && !pl->opts.all && !(e->proc.flags & LK_PF_SELF))
 		return;		/* its new cgroup turned out to be the host's */
-	proc_remember(pl, &r.proc);
+	proc_cache_remember(pl->procs, &r.proc);
 	if (runtime_helper(pl, &e->proc))
 		return;
 	if (r.proc.c && !r.proc.c->started && !(e->proc.flags & LK_PF_ENTERED))
@@ -565,7 +199,7 @@ static void handle_exec(struct pipeline *pl, const struct lk_exec_event *e, size
 	r.filename = rec_str(e, size, e->filename);
 	r.via_exec = r.proc.c && (e->proc.flags & LK_PF_JOINED) &&
 		     !(e->proc.flags & LK_PF_ENTERED);
-	write_report(pl, &r);
+	router_write(&pl->out, &r);
 }
 
 static const struct lk_signal_event *recent_find(struct pipeline *pl, const struct lk_killer *k,
@@ -641,17 +275,17 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 				pl->page_size);
 		r.oom = &oom;
 	}
-	write_report(pl, &r);
+	router_write(&pl->out, &r);
 	if (ends_container(pl, e, r.proc.c)) {
 		r.type = REPORT_CONTAINER_EXIT;
 		r.proc.c->started = false;
-		write_report(pl, &r);
+		router_write(&pl->out, &r);
 		/* A sandbox is its PID namespace, which ends with its init. */
 		if (r.proc.c->match.runtime == RUNTIME_SANDBOX)
 			containers_remove(pl->cs, r.proc.c);
 	}
 forget:
-	proc_exited(pl, &r.proc);
+	proc_cache_exited(pl->procs, &r.proc);
 }
 
 static void recent_add(struct pipeline *pl, const struct lk_signal_event *e, size_t size)
@@ -707,7 +341,7 @@ static void handle_signal(struct pipeline *pl, const struct lk_signal_event *e, 
 			memcpy(pl->self_signal, e, size);
 	}
 	r.signal = &s;
-	write_report(pl, &r);
+	router_write(&pl->out, &r);
 }
 
 static void handle_oom(struct pipeline *pl, const struct lk_oom_event *e, size_t size)
@@ -723,7 +357,7 @@ static void handle_oom(struct pipeline *pl, const struct lk_oom_event *e, size_t
 				r.proc.c, pl->opts.cgroup_mount, pl->page_size);
 		r.oom = &oom;
 	}
-	write_report(pl, &r);
+	router_write(&pl->out, &r);
 }
 
 static void handle(struct pipeline *pl, const void *data, size_t size)
@@ -773,13 +407,14 @@ struct pipeline *pipeline_new(const struct pipeline_opts *opts, struct container
 	pl->host = *host;
 	pl->cgroups = cgroup_map_new(cs, opts->cgroups_map_fd, opts->cgroup_mount_fd,
 				     opts->cgroup_mount);
-	if (!pl->cgroups) {
+	pl->procs = proc_cache_new();
+	if (!pl->cgroups || !pl->procs) {
+		cgroup_map_free(pl->cgroups);
+		proc_cache_free(pl->procs);
 		free(pl);
 		return NULL;
 	}
-	outbuf_init(&pl->out);
-	outbuf_init(&pl->audit);
-	outbuf_init(&pl->line);
+	router_init(&pl->out, &pl->opts, &pl->host);
 	return pl;
 }
 
@@ -789,23 +424,14 @@ void pipeline_free(struct pipeline *pl)
 
 	if (!pl)
 		return;
-	for (i = 0; i < PROC_BUCKETS; i++) {
-		struct proc_entry *e = pl->procs[i], *next;
-
-		for (; e; e = next) {
-			next = e->next;
-			proc_entry_free(e);
-		}
-	}
+	proc_cache_free(pl->procs);
 	for (i = 0; i < RECENT_SIGNALS; i++)
 		free(pl->recent[i]);
 	free(pl->arena);
 	free(pl->queue);
 	free(pl->self_signal);
 	cgroup_map_free(pl->cgroups);
-	outbuf_free(&pl->out);
-	outbuf_free(&pl->audit);
-	outbuf_free(&pl->line);
+	router_free(&pl->out);
 	free(pl);
 }
 
@@ -875,10 +501,7 @@ static void shrink(struct pipeline *pl)
 		pl->queue = NULL;
 		pl->queue_cap = 0;
 	}
-	if (pl->out.cap > KEEP_BYTES)
-		outbuf_free(&pl->out);
-	if (pl->audit.cap > KEEP_BYTES)
-		outbuf_free(&pl->audit);
+	router_shrink(&pl->out, KEEP_BYTES);
 }
 
 void pipeline_drain(struct pipeline *pl, bool caught_up)
@@ -891,11 +514,11 @@ void pipeline_drain(struct pipeline *pl, bool caught_up)
 		handle(pl, pl->arena + pl->queue[i].off, pl->queue[i].size);
 		/* Someone may be waiting for this one: out now, not after the round. */
 		if (pl->queue[i].alert)
-			flush(pl);
+			router_flush(&pl->out);
 	}
 	pl->queued = 0;
 	pl->arena_len = 0;
-	flush(pl);
+	router_flush(&pl->out);
 	shrink(pl);
 	cgroup_map_round_end(pl->cgroups, caught_up);
 }
@@ -947,7 +570,7 @@ void pipeline_seed_done(struct pipeline *pl)
 			v.argv.ptr = argv;
 			v.argv.len = argv_len;
 		}
-		proc_remember(pl, &v);
+		proc_cache_remember(pl->procs, &v);
 		free(argv);
 		if (c->started || (e->proc.flags & (LK_PF_ENTERED | LK_PF_RUNTIME)))
 			continue;
@@ -970,7 +593,7 @@ void pipeline_seed_done(struct pipeline *pl)
 	}
 	pl->queued = 0;
 	pl->arena_len = 0;
-	flush(pl);
+	router_flush(&pl->out);
 }
 
 void pipeline_lookout_start(struct pipeline *pl, __u64 now_ns)
@@ -978,8 +601,8 @@ void pipeline_lookout_start(struct pipeline *pl, __u64 now_ns)
 	struct report r = { .type = REPORT_LOOKOUT_START, .time_ns = now_ns };
 
 	r.options = pl->opts.options;
-	write_report(pl, &r);
-	flush(pl);
+	router_write(&pl->out, &r);
+	router_flush(&pl->out);
 }
 
 void pipeline_lookout_stop(struct pipeline *pl, __u64 now_ns, const char *reason,
@@ -995,8 +618,8 @@ void pipeline_lookout_stop(struct pipeline *pl, __u64 now_ns, const char *reason
 		view_signal(pl, &s, pl->self_signal, pl->self_signal->hdr.size);
 		r.stopped_by = &s;
 	}
-	write_report(pl, &r);
-	flush(pl);
+	router_write(&pl->out, &r);
+	router_flush(&pl->out);
 }
 
 void pipeline_lost(struct pipeline *pl, __u64 now_ns, __u64 count, __u64 since_ns,
@@ -1007,8 +630,8 @@ void pipeline_lost(struct pipeline *pl, __u64 now_ns, __u64 count, __u64 since_n
 	r.lost_count = count;
 	r.lost_since_ns = since_ns;
 	r.buffer = buffer;
-	write_report(pl, &r);
-	flush(pl);
+	router_write(&pl->out, &r);
+	router_flush(&pl->out);
 }
 
 void pipeline_set_audit_fd(struct pipeline *pl, int fd)
@@ -1023,16 +646,18 @@ void pipeline_counts(const struct pipeline *pl, struct pipeline_counts *out)
 	struct cgroup_map_counts cg;
 
 	*out = pl->counts;
+	out->written = pl->out.written;
+	out->not_written = pl->out.not_written;
 	cgroup_map_counts(pl->cgroups, &cg);
 	out->cgroups_resolved = cg.resolved;
 }
 
 enum pipeline_output pipeline_output_state(const struct pipeline *pl)
 {
-	return pl->out_state;
+	return pl->out.out_state;
 }
 
 void pipeline_output_closed(struct pipeline *pl)
 {
-	pl->out_state = PIPELINE_OUTPUT_CLOSED;
+	pl->out.out_state = PIPELINE_OUTPUT_CLOSED;
 }
