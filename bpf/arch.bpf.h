@@ -104,16 +104,24 @@ static __always_inline bool arch_in_syscall(struct pt_regs *regs, bool compat)
  * say it too, but the kernel gives BPF per-CPU symbols only with
  * CONFIG_KALLSYMS_ALL, which many kernels (this one) leave out.
  */
-static __always_inline bool in_task_context(void *ctx, struct task_struct *cur,
+static __always_inline bool in_task_context(__u64 ctx_at, struct task_struct *cur,
 					    struct pt_regs *regs)
 {
-	__u64 at = 0, top = 0, base = (__u64)BPF_CORE_READ(cur, stack);
+	__u64 top = 0, base = (__u64)BPF_CORE_READ(cur, stack);
 
-	/* Addresses as numbers, through the helper: the verifier keeps
-	 * pointers to the context and to the task's registers apart. */
-	bpf_probe_read_kernel(&at, sizeof(at), &ctx);
+	/* An address as a number, through the helper: the verifier keeps
+	 * pointers to the task's registers apart from numbers. */
 	bpf_probe_read_kernel(&top, sizeof(top), &regs);
-	return base && at > base && at < top;
+	return base && ctx_at > base && ctx_at < top;
+}
+
+/* The program's context (the tracepoint's arguments) as an address. */
+static __always_inline __u64 ctx_addr(void *ctx)
+{
+	__u64 at = 0;
+
+	bpf_probe_read_kernel(&at, sizeof(at), &ctx);
+	return at;
 }
 
 #endif /* LOOKOUT_ARCH_BPF_H */

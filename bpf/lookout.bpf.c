@@ -268,8 +268,9 @@ static __always_inline void emit(void *rec, __u32 size, bool alert)
  * where every subvolume has an anonymous device of its own (and inode numbers
  * repeat across subvolumes, so the superblock's would confuse two files).
  */
-static __always_inline __u32 inode_dev(struct inode *inode)
+__noinline __u32 inode_dev_of(__u64 inode_addr)
 {
+	struct inode *inode = (struct inode *)inode_addr;
 	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
 
 	if (bpf_core_type_exists(struct btrfs_inode) &&
@@ -281,6 +282,17 @@ static __always_inline __u32 inode_dev(struct inode *inode)
 			return dev;
 	}
 	return BPF_CORE_READ(sb, s_dev);
+}
+
+/* A global function, verified once: inlined, its branch doubled the states of
+ * every caller's loop (the ancestry walk took seconds to verify). */
+static __always_inline __u32 inode_dev(struct inode *inode)
+{
+	__u64 addr = 0;
+
+	/* As a number: a global function takes no typed kernel pointer. */
+	bpf_probe_read_kernel(&addr, sizeof(addr), &inode);
+	return inode_dev_of(addr);
 }
 
 static __always_inline bool exe_is_runtime(__u32 dev, __u64 ino)
@@ -328,6 +340,14 @@ static __always_inline bool task_is_runtime(struct task_struct *task)
 	pk.pad = 0;
 	pk.start_time = BPF_CORE_READ(task, group_leader, start_boottime);
 	return bpf_map_lookup_elem(&runtime_procs, &pk);
+}
+
+/* The same for an ancestor already read: by its exe's key, or its mark. */
+static __always_inline bool ancestor_is_runtime(struct lk_ancestor *a)
+{
+	struct lk_pkey pk = { .pid = a->pid, .start_time = a->start_time };
+
+	return exe_is_runtime(a->exe_dev, a->exe_ino) || bpf_map_lookup_elem(&runtime_procs, &pk);
 }
 
 /* At exec: the new program is the runtime's when it is a runtime executable, or
@@ -1194,46 +1214,54 @@ static __always_inline bool kernel_reason(int sig, unsigned long info)
  * the parent-death signal), never for the kernel's own reasons (above). si_code
  * proves nothing: rt_sigqueueinfo forges it.
  */
-static __always_inline enum lk_sig_method signal_method(void *ctx, struct task_struct *cur, int sig,
-							 unsigned long info,
-							 struct task_struct *target, __s32 *nr_out,
-							 __u32 *how)
+/* signal_method()'s answer, packed: a global function returns one scalar. */
+#define SM_METHOD(r)	((r) & 0xff)
+#define SM_COMPAT	(1 << 8)
+#define SM_NR(r)	((int)(((r) >> 16) & 0x7fff) - 1)	/* -1: not in a syscall */
+
+/*
+ * A global function, verified once: inlined, each method it can return led the
+ * verifier through the rest of the signal program again (seconds to load).
+ * The current task is the sender; ctx_at is where the tracepoint's arguments
+ * lie (see in_task_context()).
+ */
+__noinline int signal_method(__u64 ctx_at, int sig, __u64 info, __u32 target_tgid)
 {
-	enum lk_sig_method kf;
+	struct task_struct *cur = bpf_get_current_task_btf();
+	enum lk_sig_method kf, m = LK_SM_NONE;
 	struct pt_regs *regs;
 	bool compat, other;
-	int arg;
+	int arg, r = 0;
 	long nr;
 
-	*nr_out = -1;
 	if (cur->flags & (PF_EXITING | PF_KTHREAD))
-		return LK_SM_NONE;
+		return 0;
 	regs = (struct pt_regs *)bpf_task_pt_regs(cur);
-	if (!regs || !in_task_context(ctx, cur, regs))
-		return LK_SM_NONE;
-	other = target->tgid != cur->tgid;
+	if (!regs || !in_task_context(ctx_at, cur, regs))
+		return 0;
+	other = target_tgid != cur->tgid;
 	/* An io_uring worker is a thread of the process that queued the work. */
 	if (cur->flags & PF_IO_WORKER)
-		return other && !kernel_reason(sig, info) ? LK_SM_IO_URING : LK_SM_NONE;
+		return other && !kernel_reason(sig, info) ? LK_SM_IO_URING : 0;
 	compat = arch_compat(cur);
 	nr = arch_syscall_nr(regs);
-	if (nr < 0 || !arch_in_syscall(regs, compat))
-		return LK_SM_NONE;
-	*nr_out = nr;
-	if (compat)
-		*how |= LK_SIG_COMPAT;
+	if (nr < 0 || nr > 0x7ffe || !arch_in_syscall(regs, compat))
+		return 0;
+	r = (int)((nr + 1) << 16) | (compat ? SM_COMPAT : 0);
 	kf = kill_family(nr, compat, &arg);
 	if (kf != LK_SM_NONE && (int)arch_syscall_arg(regs, compat, arg) == sig)
-		return kf;
-	if (!other || kernel_reason(sig, info))
-		return LK_SM_NONE;
-	if (fown_shaped(sig, info, signal_code(info)))
-		return LK_SM_FOWN;
-	if (is_ptrace(nr, compat))
-		return LK_SM_PTRACE;
-	if (sig == SIGKILL && info == SEND_SIG_NOINFO && is_write(nr, compat))
-		return LK_SM_CGROUP_KILL;
-	return LK_SM_SYSCALL;
+		m = kf;
+	else if (!other || kernel_reason(sig, info))
+		m = LK_SM_NONE;
+	else if (fown_shaped(sig, info, signal_code(info)))
+		m = LK_SM_FOWN;
+	else if (is_ptrace(nr, compat))
+		m = LK_SM_PTRACE;
+	else if (sig == SIGKILL && info == SEND_SIG_NOINFO && is_write(nr, compat))
+		m = LK_SM_CGROUP_KILL;
+	else
+		m = LK_SM_SYSCALL;
+	return r | m;
 }
 
 /* Parents of the sender, up to the first runtime component or PID 1. */
@@ -1262,7 +1290,7 @@ __noinline int read_ancestry(struct lk_signal_event *e, __u64 parent_addr)
 			a->exe_ino = BPF_CORE_READ(exe, f_inode, i_ino);
 			a->exe_dev = inode_dev(BPF_CORE_READ(exe, f_inode));
 		}
-		if (task_is_runtime(t))
+		if (ancestor_is_runtime(a))
 			a->flags |= LK_PF_RUNTIME;
 		e->nr_ancestors = i + 1;
 		if ((a->flags & LK_PF_RUNTIME) || a->pid == 1)
@@ -1317,13 +1345,18 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	bool by_process, crossing;
 	__u32 off, how = 0;
 	__s32 nr;
+	int sm;
 
 	/* The README: signals to container processes; signals from container
 	 * processes only when a process sent them; everything with --all; and
 	 * anything sent to lookout itself (tamper evidence). The cheap questions
 	 * first: most signals on a host are the kernel's, between host processes. */
 	tkey = membership(target);
-	method = signal_method(ctx, cur, sig, info_addr, target, &nr, &how);
+	sm = signal_method(ctx_addr(ctx), sig, info_addr, target->tgid);
+	method = SM_METHOD(sm);
+	nr = SM_NR(sm);
+	if (sm & SM_COMPAT)
+		how |= LK_SIG_COMPAT;
 	by_process = method != LK_SM_NONE;
 	if (tkey.kind == LK_CK_HOST && !report_all && !is_self(target) && !by_process)
 		return 0;
