@@ -673,6 +673,27 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *task, pid_t old_pid,
 
 /* ---- fork ------------------------------------------------------------------ */
 
+/*
+ * A child born into another cgroup than its parent's: clone3(CLONE_INTO_CGROUP), as crun
+ * starts a container's processes on cgroup v2. No cgroup_attach_task fires for it, so
+ * decide here what that hook would: whether it joins a container that already has
+ * processes (crun exec), and whether it is the runtime's own helper.
+ */
+static __always_inline void born_into_cgroup(struct task_struct *parent,
+					     struct task_struct *child, struct lk_ckey *key)
+{
+	struct lk_ckey mk = { .id = key->id, .kind = LK_CK_CGROUP };
+	__s64 *count;
+
+	if (key->kind != LK_CK_CGROUP || task_cgroup_id(parent) == key->id)
+		return;
+	count = bpf_map_lookup_elem(&members, &mk);
+	if (count && *count > 0)
+		key->flags |= LK_PF_JOINED;
+	if (task_is_runtime(child))
+		key->flags |= LK_PF_RUNTIME;
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -696,6 +717,7 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 		key = classify(child, task_cgroup_id(child), task_pidns(child));
 		if (entry)
 			key.flags |= entry->flags & LK_PF_INHERITED;
+		born_into_cgroup(parent, child, &key);
 	}
 	if (key.kind == LK_CK_HOST)
 		return 0;

@@ -11,6 +11,8 @@ PACKAGES=(
 	libcmocka-dev libclang-rt-14-dev
 	# end-to-end tests: runtimes, images and tools
 	busybox-static docker.io podman runc containerd
+	# the cgroup v2 lane: crun starts containers with clone3(CLONE_INTO_CGROUP)
+	crun
 	python3 util-linux iproute2 jq procps tar
 	# output tests: a real syslog receiver and a real Prometheus
 	rsyslog prometheus
