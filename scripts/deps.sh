@@ -18,6 +18,8 @@ PACKAGES=(
 	rsyslog prometheus
 	# the static binary and its FROM-scratch image (make static, test_image.py)
 	libzstd-dev dpkg-dev xz-utils
+	# the VM lane (tests/vm, test_vm.py): Debian's 6.1 kernel under qemu's emulator
+	qemu-system-x86 cpio
 )
 
 missing=()

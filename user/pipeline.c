@@ -40,6 +40,8 @@ struct proc_entry {
 	__u32 mntns;
 	bool exited;
 	bool exe_known;		/* exe (maybe NULL: gone) was looked up */
+	struct lk_ckey ckey;	/* its container, and comm, when an event showed them */
+	char comm[LK_COMM_LEN];
 };
 
 struct queued {
@@ -115,9 +117,11 @@ static size_t min_size(__u32 type)
 
 /* ---- process cache -------------------------------------------------------- */
 
+/* By pid alone, so a child can find its parent (whose start time it does not know). */
 static unsigned int proc_hash(__u32 pid, __u64 start)
 {
-	return (pid * 2654435761u ^ (unsigned int)(start >> 7)) % PROC_BUCKETS;
+	(void)start;
+	return (pid * 2654435761u) % PROC_BUCKETS;
 }
 
 static struct proc_entry **proc_find(struct pipeline *pl, __u32 pid, __u64 start)
@@ -177,6 +181,8 @@ static void proc_remember(struct pipeline *pl, const struct proc_view *v)
 	}
 	if (v->mntns)
 		e->mntns = v->mntns;
+	e->ckey = v->k->ckey;
+	memcpy(e->comm, v->k->comm, sizeof(e->comm));
 	if (v->argv.ptr && v->argv.ptr != e->argv) {
 		free(e->argv);
 		e->argv = dup_bytes(v->argv);
@@ -232,6 +238,40 @@ static void proc_complete(struct pipeline *pl, struct proc_view *v)
 	}
 	if (!v->mntns)
 		v->mntns = e->mntns;
+}
+
+/*
+ * A child that never executed anything runs its parent's program. Before Linux 6.16 its
+ * exit comes when its memory is gone (no exe, no argv to read) and no exec told us
+ * about it: take them from its parent's entry, the newest live one of that pid that
+ * started before it, in the same container and with the same comm (a reaper that
+ * adopted an orphan usually runs something else).
+ */
+static void proc_complete_from_parent(struct pipeline *pl, struct proc_view *v)
+{
+	const struct lk_proc *k = v->k;
+	struct proc_entry *e, *best = NULL;
+
+	if (v->exe.ptr || v->argv.ptr || !(k->flags & LK_PF_NO_MM) || !k->ppid)
+		return;
+	for (e = pl->procs[proc_hash(k->ppid, 0)]; e; e = e->next) {
+		if (e->pid == k->ppid && !e->exited && e->start_time < k->start_time &&
+		    (!best || e->start_time > best->start_time))
+			best = e;
+	}
+	if (!best || best->ckey.kind != k->ckey.kind || best->ckey.id != k->ckey.id ||
+	    strncmp(best->comm, k->comm, sizeof(best->comm)))
+		return;
+	if (best->exe) {
+		v->exe.ptr = best->exe;
+		v->exe.len = best->exe_len;
+		v->exe_truncated = best->exe_truncated;
+	}
+	if (best->argv) {
+		v->argv.ptr = best->argv;
+		v->argv.len = best->argv_len;
+		v->argv_truncated = best->argv_truncated;
+	}
 }
 
 /* A signal's target is not the current task, so the kernel could not read its
@@ -557,6 +597,7 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 	if ((!r.proc.c && !pl->opts.all && !(e->proc.flags & LK_PF_SELF)) ||
 	    runtime_helper(pl, &e->proc))
 		goto forget;
+	proc_complete_from_parent(pl, &r.proc);
 	r.code = e->code;
 	/* Only the signal that actually ended it, and only one a process sent. */
 	if (e->killer.sender.pid && (e->code & 0x7f) == e->killer.sig) {
