@@ -56,7 +56,7 @@ def _boot():
 def _of(events, kind, where):
     out = []
     for e in events:
-        if e.get("event") != kind:
+        if kind is not None and e.get("event") != kind:
             continue
         try:
             if where(e):
@@ -145,6 +145,19 @@ def test_vm_6_1_cgroup_v2():
     assert x["exit_signal"] == 9 and x["out_of_band"] is False, brief(x)
     assert dig(x, "killed_by.origin") in (None, "kernel"), brief(x)
     _one(ev, "container_exit", _in(cid), "container_exit of box C")
+
+    # D: born in its cgroup (clone3 CLONE_INTO_CGROUP, as crun does): the first process
+    # starts it, the second joined it (via exec), the spawner's child is the runtime's.
+    did, dpid = facts["clone-into-cgroup"][0], int(facts["clone-into-cgroup"][1])
+    cs = _one(ev, "container_start", _in(did), "container_start of box D")
+    assert cs["host_pid"] == dpid and cs["argv"] == ["/bin/sleep", "600"], brief(cs)
+    ex = _one(ev, "exec", lambda e: _in(did)(e) and e["argv"] == ["/bin/true", "joined"],
+              "exec of the process that joined box D")
+    assert ex["via"] == "exec", brief(ex) + " via=%r" % ex["via"]
+    helpers = [e for e in _of(ev, None, _in(did)) if e.get("comm") == "spawn"]
+    assert not helpers, [brief(e) for e in helpers]
+    ce = _one(ev, "container_exit", _in(did), "container_exit of box D")
+    assert dig(ce, "killed_by.origin") == "runtime", brief(ce)
 
     # The seeded one's end, by the runtime.
     ce = _one(ev, "container_exit", _in(sid), "container_exit of the seeded box")

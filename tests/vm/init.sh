@@ -32,6 +32,7 @@ finish() {
 
 CG=/sys/fs/cgroup
 RT=/opt/rt/busybox
+SP=/opt/rt/spawn	# starts a program inside a cgroup with clone3(CLONE_INTO_CGROUP)
 say kernel "$(uname -r)" "$(uname -m)"
 say cgroupfs "$(stat -f -c %t $CG)"
 echo "+memory +pids" > $CG/cgroup.subtree_control
@@ -74,7 +75,7 @@ wait_gone() {
 }
 
 hexid() { printf '%s%063d' "$1" 0; }
-S=$(hexid 5) A=$(hexid a) B=$(hexid b) C=$(hexid c)
+S=$(hexid 5) A=$(hexid a) B=$(hexid b) C=$(hexid c) D=$(hexid d)
 
 # A container that runs before lookout starts: seeded from the v2 tree.
 box $S /bin/sleep 600
@@ -82,7 +83,7 @@ PS=$(init_of $S /bin/sleep)
 say seeded $S $PS
 
 t0=$(cut -d' ' -f1 /proc/uptime)
-lookout --json --runtime-exe $RT > /tmp/events.jsonl 2> /tmp/lookout.err &
+lookout --json --runtime-exe $RT --runtime-exe $SP > /tmp/events.jsonl 2> /tmp/lookout.err &
 LK=$!
 for _ in $(seq 1200); do
 	grep -q '"lookout_start"' /tmp/events.jsonl && break
@@ -122,6 +123,16 @@ PC=$(init_of $C /bin/hog)
 wait_gone "$PC"
 say oom $C "$PC"
 MEMMAX=
+
+# D: born in its cgroup, as crun starts containers (no cgroup_attach_task): its first
+# process, then one that joins it, as crun exec does.
+mkdir $CG/docker/$D
+$SP $CG/docker/$D /bin/sleep 600 &
+PD=$(init_of $D /bin/sleep)
+$SP $CG/docker/$D /bin/true joined
+$RT kill -KILL "$PD"
+wait_gone "$PD"
+say clone-into-cgroup $D "$PD"
 
 # The seeded one ends by the runtime too.
 $RT kill -KILL "$PS"
