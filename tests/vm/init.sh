@@ -2,7 +2,8 @@
 # tests/vm/init.sh - /init of the VM lane (tests/vm/run.sh boots it; tests/e2e/test_vm.py
 # checks what it prints). A pure cgroup v2 host on another kernel: lookout starts, and
 # Docker-shaped sandboxes (a PID and mount namespace in /docker/<64 hex>) run, exit, are
-# killed from the host, stopped by a runtime and OOM-killed. Lines starting "LKVM " are for
+# killed from the host, stopped by a runtime and OOM-killed; one is born in its cgroup
+# (clone3 CLONE_INTO_CGROUP, /opt/rt/spawn, as crun does). Lines starting "LKVM " are for
 # the host; lookout's JSON comes last, gzipped and base64-encoded between two markers.
 #
 # The "runtime" is a copy of busybox at /opt/rt/busybox (its own inode), given to lookout
