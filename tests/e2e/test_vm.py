@@ -21,15 +21,16 @@ BUSYBOX = "/bin/busybox"
 VM_TIMEOUT = 480
 
 
-def _boot():
-    """make static, then boot; returns (facts, events). facts: {name: [words]}."""
+def _boot(mode):
+    """make static, then boot a host of this cgroup mode ("v2" unified, "v1" legacy);
+    returns (facts, events). facts: {name: [words]}."""
     p = subprocess.run(["make", "-C", REPO, "static"], stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=900)
     assert p.returncode == 0, "make static failed:\n%s" % p.stdout.decode(
         "utf-8", "replace")[-3000:]
     out = tempfile.mkdtemp(prefix="lk-vm-")
     try:
-        p = subprocess.run([os.path.join(REPO, "tests", "vm", "run.sh"), out],
+        p = subprocess.run([os.path.join(REPO, "tests", "vm", "run.sh"), out, mode],
                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=VM_TIMEOUT)
         log = p.stdout.decode("utf-8", "replace")
@@ -77,11 +78,12 @@ def _in(cid):
     return lambda e: dig(e, "container.id") == cid
 
 
-def test_vm_6_1_cgroup_v2():
-    facts, ev = _boot()
+def _check(facts, ev, mode):
     kernel = facts["kernel"]
     assert kernel[0].startswith("6.1.") and kernel[1] == "x86_64", kernel
-    assert facts["cgroupfs"] == ["63677270"], "not cgroup2 at /sys/fs/cgroup: %r" % facts["cgroupfs"]
+    assert facts["mode"] == [mode], facts["mode"]
+    want = {"v2": "63677270", "v1": "1021994"}[mode]  # cgroup2, tmpfs
+    assert facts["cgroupfs"] == [want], "/sys/fs/cgroup is %r, not %s" % (facts["cgroupfs"], want)
     assert "lookout-failed" not in facts, "lookout did not start on %s:\n%s" % (
         kernel[0], facts["stderr"])
     assert facts["lookout-exit"] == ["0"], (facts["lookout-exit"], facts["stderr"])
@@ -146,8 +148,17 @@ def test_vm_6_1_cgroup_v2():
     assert dig(x, "killed_by.origin") in (None, "kernel"), brief(x)
     _one(ev, "container_exit", _in(cid), "container_exit of box C")
 
+    # The seeded one's end, by the runtime.
+    ce = _one(ev, "container_exit", _in(sid), "container_exit of the seeded box")
+    assert dig(ce, "killed_by.origin") == "runtime", brief(ce)
+    assert ce["exe"] == BUSYBOX and ce["argv"] == ["/bin/sleep", "600"], \
+        "a seeded process's exit without exe/argv: %r %r" % (ce["exe"], ce["argv"])
+
     # D: born in its cgroup (clone3 CLONE_INTO_CGROUP, as crun does): the first process
     # starts it, the second joined it (via exec), the spawner's child is the runtime's.
+    if mode == "v1":
+        assert "clone-into-cgroup" not in facts  # cgroup v2 only
+        return
     did, dpid = facts["clone-into-cgroup"][0], int(facts["clone-into-cgroup"][1])
     cs = _one(ev, "container_start", _in(did), "container_start of box D")
     assert cs["host_pid"] == dpid and cs["argv"] == ["/bin/sleep", "600"], brief(cs)
@@ -159,14 +170,20 @@ def test_vm_6_1_cgroup_v2():
     ce = _one(ev, "container_exit", _in(did), "container_exit of box D")
     assert dig(ce, "killed_by.origin") == "runtime", brief(ce)
 
-    # The seeded one's end, by the runtime.
-    ce = _one(ev, "container_exit", _in(sid), "container_exit of the seeded box")
-    assert dig(ce, "killed_by.origin") == "runtime", brief(ce)
-    assert ce["exe"] == BUSYBOX and ce["argv"] == ["/bin/sleep", "600"], \
-        "a seeded process's exit without exe/argv: %r %r" % (ce["exe"], ce["argv"])
 
 
-test_vm_6_1_cgroup_v2.timeout = 900  # make static the first time, then an emulated boot
+def test_vm_6_1_cgroup_v2():
+    """A unified host: cgroup2 at /sys/fs/cgroup."""
+    _check(*_boot("v2"), "v2")
+
+
+def test_vm_6_1_cgroup_v1():
+    """A legacy host: a tmpfs of v1 hierarchies (memory, pids), no cgroup2 at all."""
+    _check(*_boot("v1"), "v1")
+
+
+# make static the first time, then an emulated boot
+test_vm_6_1_cgroup_v2.timeout = test_vm_6_1_cgroup_v1.timeout = 900
 
 
 if __name__ == "__main__":

@@ -16,9 +16,24 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
-mount -t cgroup2 none /sys/fs/cgroup
 
 say() { echo "LKVM $*"; }
+
+# lkcg=v1 on the kernel command line: a legacy host (a tmpfs of v1 hierarchies, memory
+# among them, no cgroup2 at all); else a unified one (cgroup2 at /sys/fs/cgroup).
+MODE=v2
+grep -q 'lkcg=v1' /proc/cmdline && MODE=v1
+if [ $MODE = v1 ]; then
+	mount -t tmpfs cgroup /sys/fs/cgroup
+	mkdir /sys/fs/cgroup/memory /sys/fs/cgroup/pids
+	mount -t cgroup -o memory cgroup /sys/fs/cgroup/memory
+	mount -t cgroup -o pids cgroup /sys/fs/cgroup/pids
+	CG=/sys/fs/cgroup/memory
+else
+	mount -t cgroup2 none /sys/fs/cgroup
+	CG=/sys/fs/cgroup
+	echo "+memory +pids" > $CG/cgroup.subtree_control
+fi
 
 finish() {
 	say events-begin
@@ -31,14 +46,13 @@ finish() {
 	poweroff -f
 }
 
-CG=/sys/fs/cgroup
 RT=/opt/rt/busybox
 SP=/opt/rt/spawn	# starts a program inside a cgroup with clone3(CLONE_INTO_CGROUP)
 say kernel "$(uname -r)" "$(uname -m)"
-say cgroupfs "$(stat -f -c %t $CG)"
-echo "+memory +pids" > $CG/cgroup.subtree_control
+say mode $MODE
+say cgroupfs "$(stat -f -c %t /sys/fs/cgroup)"
 mkdir $CG/docker
-echo "+memory" > $CG/docker/cgroup.subtree_control
+[ $MODE = v1 ] || echo "+memory" > $CG/docker/cgroup.subtree_control
 touch /tmp/events.jsonl /tmp/lookout.err
 
 # box ID CMD...: the runtime makes the namespaces; its child joins /docker/ID, then
@@ -47,7 +61,9 @@ box() {
 	id=$1
 	shift
 	mkdir -p $CG/docker/$id
-	if [ -n "$MEMMAX" ]; then
+	if [ -n "$MEMMAX" ] && [ $MODE = v1 ]; then
+		echo "$MEMMAX" > $CG/docker/$id/memory.limit_in_bytes
+	elif [ -n "$MEMMAX" ]; then
 		echo "$MEMMAX" > $CG/docker/$id/memory.max
 		echo 0 > $CG/docker/$id/memory.swap.max 2>/dev/null
 	fi
@@ -126,14 +142,16 @@ say oom $C "$PC"
 MEMMAX=
 
 # D: born in its cgroup, as crun starts containers (no cgroup_attach_task): its first
-# process, then one that joins it, as crun exec does.
-mkdir $CG/docker/$D
-$SP $CG/docker/$D /bin/sleep 600 &
-PD=$(init_of $D /bin/sleep)
-$SP $CG/docker/$D /bin/true joined
-$RT kill -KILL "$PD"
-wait_gone "$PD"
-say clone-into-cgroup $D "$PD"
+# process, then one that joins it, as crun exec does. cgroup v2 only.
+if [ $MODE = v2 ]; then
+	mkdir $CG/docker/$D
+	$SP $CG/docker/$D /bin/sleep 600 &
+	PD=$(init_of $D /bin/sleep)
+	$SP $CG/docker/$D /bin/true joined
+	$RT kill -KILL "$PD"
+	wait_gone "$PD"
+	say clone-into-cgroup $D "$PD"
+fi
 
 # The seeded one ends by the runtime too.
 $RT kill -KILL "$PS"

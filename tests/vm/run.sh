@@ -5,7 +5,7 @@
 # the VM printed), facts.txt (its "LKVM" lines), events.jsonl (lookout's output there) and
 # lookout.err. tests/e2e/test_vm.py checks them.
 #
-# Usage: tests/vm/run.sh OUTDIR
+# Usage: tests/vm/run.sh OUTDIR [v2|v1]   (the host's cgroup mode: unified, or legacy v1)
 #   LOOKOUT_STATIC   the static binary (default build/static/lookout)
 #   LOOKOUT_VM_CACHE where the kernel package is kept (default build/vm)
 #   LOOKOUT_VM_KERNEL the Debian package (default linux-image-6.1.0-47-cloud-amd64-unsigned)
@@ -14,7 +14,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-out=${1:?usage: tests/vm/run.sh OUTDIR}
+out=${1:?usage: tests/vm/run.sh OUTDIR [v2|v1]}
+mode=${2:-v2}
+case $mode in v1 | v2) ;; *) echo "vm: mode is v2 or v1, not $mode" >&2; exit 2 ;; esac
 cache=${LOOKOUT_VM_CACHE:-$root/build/vm}
 kpkg=${LOOKOUT_VM_KERNEL:-linux-image-6.1.0-47-cloud-amd64-unsigned}
 lookout=${LOOKOUT_STATIC:-$root/build/static/lookout}
@@ -61,7 +63,7 @@ rm -rf "$ir"
 start=$(date +%s)
 rc=0
 timeout "$timeout" qemu-system-x86_64 -m 1024 -smp 2 -cpu max -kernel "$vmlinuz" \
-	-initrd "$out/initrd.gz" -append "console=ttyS0 panic=-1 quiet" \
+	-initrd "$out/initrd.gz" -append "console=ttyS0 panic=-1 quiet lkcg=$mode" \
 	-nographic -no-reboot </dev/null >"$out/console.log" 2>&1 || rc=$?
 echo "vm: qemu ran $(( $(date +%s) - start ))s (exit $rc)" >&2
 rm -f "$out/initrd.gz"
