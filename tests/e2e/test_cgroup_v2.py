@@ -400,6 +400,29 @@ def test_v2_crun_clone_into_cgroup_is_attributed():
         assert dig(be, "killed_by.origin") == "runtime" and be["out_of_band"] is False, brief(be)
 
 
+def _lookout_in(setup):
+    """lookout --json in a private mount namespace after the shell lines in setup;
+    returns (exit status, stderr)."""
+    from lookout import BINARY
+    script = "set -e\n%s\nexec %s --json" % (setup, BINARY)
+    p = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=60)
+    return p.returncode, p.stderr.decode("utf-8", "replace")
+
+
+def test_nothing_usable_at_sys_fs_cgroup_is_a_clear_error():
+    """Neither cgroup2 nor a tmpfs of v1 hierarchies with memory: lookout stops at once
+    and says what is mounted there."""
+    rc, err = _lookout_in("umount -l /sys/fs/cgroup")
+    assert rc != 0, "lookout started with nothing at /sys/fs/cgroup: %s" % err
+    assert "/sys/fs/cgroup is plain sysfs" in err, err
+    rc, err = _lookout_in("umount -l /sys/fs/cgroup/memory")
+    assert rc != 0, "lookout started without a memory hierarchy: %s" % err
+    assert "no v1 hierarchy with the memory controller" in err, err
+    assert "(there: " in err and " (cgroup)" in err, err  # names what is mounted
+
+
 if __name__ == "__main__":
     from lookout import main
     try:
