@@ -258,8 +258,9 @@ static int pick_hierarchy(struct loader *ld, const struct loader_opts *opts)
 		ld->hierarchy_id = memory_hierarchy_id();
 		if (ld->hierarchy_id <= 0) {
 			fprintf(stderr, "lookout: the v1 memory hierarchy is mounted at %s, but "
-					"/proc/self/cgroup lists no memory hierarchy: is /proc the "
-					"host's?\n", mode.mount);
+					"/proc/self/cgroup lists no memory hierarchy: mount the "
+					"host's /proc, and run lookout in the host's PID namespace\n",
+				mode.mount);
 			return -ENOENT;
 		}
 	}
