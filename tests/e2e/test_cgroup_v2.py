@@ -400,6 +400,26 @@ def test_v2_crun_clone_into_cgroup_is_attributed():
         assert dig(be, "killed_by.origin") == "runtime" and be["out_of_band"] is False, brief(be)
 
 
+def test_v2_ps_and_inspect_see_the_containers():
+    """`lookout ps` and `inspect` in the namespace: the v2 line of /proc/PID/cgroup decides,
+    though the memory line (the v1 hierarchy this kernel still has) is there too."""
+    from lookout import BINARY
+    import json
+    h = v2()
+    c = h.run_docker(_name("ps"), "/bin/sleep", "600")
+    p = h.run_crun(_name("psc"), "/bin/sleep", "600")
+    out = run(h.enter + [BINARY, "ps", "--json"])
+    arr = json.loads(out)
+    for x in (c, p):
+        mine = [o for o in arr if o["id"] == x.id]
+        assert len(mine) == 1, "lookout ps --json lists %s %d times; ids: %s" % (
+            x.name, len(mine), [o["id"][:12] for o in arr])
+        assert mine[0]["name"] == x.name and mine[0]["runtime"] == x.runtime, mine[0]
+        assert mine[0]["init_pid"] == x.pid, mine[0]
+    obj = json.loads(run(h.enter + [BINARY, "inspect", "--json", c.name]))
+    assert obj["id"] == c.id, json.dumps(obj)[:300]
+
+
 def _lookout_in(setup):
     """lookout --json in a private mount namespace after the shell lines in setup;
     returns (exit status, stderr)."""
