@@ -165,8 +165,27 @@ def output():
                                             options=b"lookout --container \x1b[2J\xff"))
 
 
+def cgroup_mode():
+    """A selector byte (bits 0-1: cgroup2, tmpfs, sysfs, cgroup v1; bits 2-3: the
+    directory), then /proc/self/mountinfo text."""
+    base = ("21 1 0:20 / / rw,relatime - overlay overlay rw\n"
+            "22 21 0:21 / /sys rw,nosuid - sysfs sysfs rw\n")
+    hybrid = (base + "30 22 0:27 / /sys/fs/cgroup rw - tmpfs tmpfs rw,mode=755\n"
+              "31 30 0:28 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n"
+              "34 30 0:31 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+              "40 30 0:37 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n")
+    v2 = base + "1071 22 0:37 / /sys/fs/cgroup rw,relatime - cgroup2 none rw\n"
+    write("cgroup_mode", "hybrid", "\x01" + hybrid)
+    write("cgroup_mode", "unified", "\x00" + v2)
+    write("cgroup_mode", "no-memory", "\x01" + base +
+          "31 30 0:28 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n")
+    write("cgroup_mode", "host-root", "\x05" + hybrid.replace("/sys/fs", "/host/sys/fs"))
+    write("cgroup_mode", "sysfs", "\x02" + hybrid)
+
+
 if __name__ == "__main__":
     cgroup()
+    cgroup_mode()
     proc_stat()
     runtime()
     options()

@@ -23,9 +23,15 @@ TEST=(
 	libcmocka-dev libclang-rt-14-dev
 	# end-to-end tests: runtimes, images and tools
 	busybox-static docker.io podman runc containerd
+	# the cgroup v2 lane: crun starts containers with clone3(CLONE_INTO_CGROUP)
+	crun
 	python3 util-linux iproute2 jq procps tar
 	# output tests: a real syslog receiver and a real Prometheus
 	rsyslog prometheus
+	# the VM lane (tests/vm, test_vm.py): Debian's 6.1 kernel under qemu's emulator
+	qemu-system-x86 cpio
+	# attribution tests: a real Go program that re-raises, runtime executables on btrfs
+	golang-go btrfs-progs
 )
 
 usage() {

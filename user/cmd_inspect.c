@@ -112,7 +112,8 @@ int cmd_inspect(int argc, char **argv)
 {
 	static const struct argp argp = { inspect_options_table, inspect_parse_opt, "NAME|ID",
 					  inspect_doc, NULL, NULL, NULL };
-	struct snapshot_opts so = { .proc_root = "/proc", .state_root = "" };
+	struct snapshot_opts so = { .proc_root = "/proc", .state_root = "",
+				    .unified = snapshot_host_unified() };
 	char *args[argc + 1], name[] = "lookout inspect";
 	struct inspect_options o = {};
 	size_t idx[CANDIDATES_MAX], n, i;

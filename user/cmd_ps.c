@@ -68,7 +68,8 @@ int cmd_ps(int argc, char **argv)
 {
 	static const struct argp argp = { ps_options_table, ps_parse_opt, NULL, ps_doc,
 					  NULL, NULL, NULL };
-	struct snapshot_opts so = { .proc_root = "/proc", .state_root = "" };
+	struct snapshot_opts so = { .proc_root = "/proc", .state_root = "",
+				    .unified = snapshot_host_unified() };
 	char *args[argc + 1], name[] = "lookout ps";
 	struct ps_options o = {};
 	struct snapshot *s = NULL;

@@ -22,10 +22,12 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include "cgroup_mode.h"
 #include "containers.h"
 #include "loader.h"
 #include "lookout.skel.h"
@@ -159,23 +161,36 @@ static int check_tracepoints(struct lookout_bpf *skel, const struct btf *btf)
 }
 
 /*
- * Which cgroup hierarchy decides membership: v1's memory controller when the
- * host mounts it (every runtime places containers there), else the v2 tree.
+ * Open a host path O_PATH. With a host root (lookout in a container, seeing the host
+ * through /proc/1/root) symlinks must resolve inside that root, not ours: openat2
+ * with RESOLVE_IN_ROOT does that.
  */
-static int pick_hierarchy(struct loader *ld)
+static int host_open_path(const char *host_root, const char *path)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	int root, fd, err;
+
+	if (!host_root || !*host_root)
+		return open(path, O_PATH | O_CLOEXEC);
+	root = open(host_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return -1;
+	fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+	err = errno;
+	close(root);
+	errno = err;
+	return fd;
+}
+
+/* The v1 memory controller's hierarchy id, as /proc/self/cgroup lists it; 0 if none. */
+static int memory_hierarchy_id(void)
 {
 	char *text = NULL, *line, *save = NULL;
 	size_t len;
-	int err;
+	int id = 0;
 
-	ld->cgroup_v1 = false;
-	ld->hierarchy_id = 0;
-	err = safe_read_file("/proc/self/cgroup", &text, &len, 1 << 16);
-	if (err) {
-		fprintf(stderr, "lookout: cannot read /proc/self/cgroup: %s: is /proc mounted?\n",
-			strerror(-err));
-		return err;
-	}
+	if (safe_read_file("/proc/self/cgroup", &text, &len, 1 << 16))
+		return 0;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *ctrl = strchr(line, ':'), *tok, *s2 = NULL;
 
@@ -186,47 +201,74 @@ static int pick_hierarchy(struct loader *ld)
 			continue;
 		*strchr(ctrl, ':') = '\0';
 		for (tok = strtok_r(ctrl, ",", &s2); tok; tok = strtok_r(NULL, ",", &s2)) {
-			if (!strcmp(tok, "memory") && atoi(line) > 0) {
-				ld->cgroup_v1 = true;
-				ld->hierarchy_id = atoi(line);
-			}
+			if (!strcmp(tok, "memory") && atoi(line) > 0)
+				id = atoi(line);
 		}
 	}
 	free(text);
-	return 0;
+	return id;
 }
 
-/* Find where the tracked hierarchy is mounted (mountinfo: "... - cgroup src opts"). */
-static int find_cgroup_mount(struct loader *ld)
+/*
+ * Which cgroup hierarchy decides membership, from what is mounted at /sys/fs/cgroup
+ * (under the host root): cgroup2 there is a unified host, where runtimes place
+ * containers in the v2 tree only; a tmpfs is a legacy or hybrid host, where every
+ * runtime places them in v1's memory hierarchy too. See cgroup_mode.h.
+ */
+static int pick_hierarchy(struct loader *ld, const struct loader_opts *opts)
 {
-	char *text = NULL, *line, *save = NULL;
+	const char *host_root = opts->host_root ? opts->host_root : "";
+	char dir[PATH_MAX], why[1024], *text = NULL;
+	struct cgroup_mode mode;
+	struct statfs sfs;
 	size_t len;
-	int err;
+	int fd, err;
 
-	err = safe_read_file("/proc/self/mountinfo", &text, &len, 1 << 22);
-	if (err)
+	ld->cgroup_v1 = false;
+	ld->hierarchy_id = 0;
+	snprintf(dir, sizeof(dir), "%s/sys/fs/cgroup", host_root);
+	fd = host_open_path(host_root, "/sys/fs/cgroup");
+	if (fd < 0 || fstatfs(fd, &sfs)) {
+		err = -errno;
+		fprintf(stderr, "lookout: cannot look at %s: %s: lookout needs the host's cgroup "
+				"filesystem there (mount sysfs and cgroups, or give --host-root where "
+				"the host's / is)\n", dir, strerror(-err));
+		if (fd >= 0)
+			close(fd);
 		return err;
-	ld->cgroup_mount[0] = '\0';
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char root[256], mnt[256], fstype[32], opts[512];
-		const char *sep = strstr(line, " - ");
-		bool match;
-
-		if (!sep || sscanf(line, "%*s %*s %*s %255s %255s", root, mnt) != 2 ||
-		    sscanf(sep + 3, "%31s %*s %511s", fstype, opts) != 2)
-			continue;
-		if (ld->cgroup_v1)
-			match = !strcmp(fstype, "cgroup") &&
-				(strstr(opts, ",memory") || !strncmp(opts, "memory", 6));
-		else
-			match = !strcmp(fstype, "cgroup2");
-		if (match && !strcmp(root, "/")) {
-			snprintf(ld->cgroup_mount, sizeof(ld->cgroup_mount), "%s", mnt);
-			break;
+	}
+	close(fd);
+	err = safe_read_file("/proc/self/mountinfo", &text, &len, 1 << 22);
+	if (err) {
+		fprintf(stderr, "lookout: cannot read /proc/self/mountinfo: %s: is /proc "
+				"mounted?\n", strerror(-err));
+		return err;
+	}
+	err = cgroup_mode_decide((unsigned long)sfs.f_type, dir, text, len, &mode, why,
+				 sizeof(why));
+	free(text);
+	if (err == -ENAMETOOLONG)
+		snprintf(why, sizeof(why), "the cgroup mount point under %.900s is too long", dir);
+	if (err) {
+		fprintf(stderr, "lookout: %s\n", why);
+		return err;
+	}
+	ld->cgroup_v1 = mode.v1;
+	snprintf(ld->cgroup_mount, sizeof(ld->cgroup_mount), "%s", mode.mount);
+	if (mode.v1) {
+		ld->hierarchy_id = memory_hierarchy_id();
+		if (ld->hierarchy_id <= 0) {
+			fprintf(stderr, "lookout: the v1 memory hierarchy is mounted at %s, but "
+					"/proc/self/cgroup lists no memory hierarchy: mount the "
+					"host's /proc, and run lookout in the host's PID namespace\n",
+				mode.mount);
+			return -ENOENT;
 		}
 	}
-	free(text);
-	return ld->cgroup_mount[0] ? 0 : -ENOENT;
+	if (opts->verbose)
+		fprintf(stderr, "lookout: cgroup mode %s: tracking %s\n",
+			mode.v1 ? "legacy/hybrid (v1 memory)" : "unified (v2)", mode.mount);
+	return 0;
 }
 
 int loader_open_and_load(struct loader *ld, const struct loader_opts *opts)
@@ -238,7 +280,7 @@ int loader_open_and_load(struct loader *ld, const struct loader_opts *opts)
 	memset(ld, 0, sizeof(*ld));
 	ld->cgroup_mount_fd = -1;
 	libbpf_set_print(opts->verbose ? libbpf_verbose : libbpf_quiet);
-	err = pick_hierarchy(ld);
+	err = pick_hierarchy(ld, opts);
 	if (err)
 		return err;
 	ld->host_pidns = proc_self_ns("pid");
@@ -604,13 +646,6 @@ int loader_seed_cgroups(struct loader *ld, struct containers *cs)
 	char path[PATH_MAX] = "";
 	int fd, err;
 
-	err = find_cgroup_mount(ld);
-	if (err) {
-		fprintf(stderr, "lookout: no %s cgroup hierarchy is mounted: mount it (or run "
-				"where the host's /sys/fs/cgroup is visible)\n",
-			ld->cgroup_v1 ? "memory" : "v2");
-		return err;
-	}
 	w.map_fd = bpf_map__fd(ld->skel->maps.cgroups);
 	fd = open(ld->cgroup_mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {

@@ -244,6 +244,7 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 	if ((!r.proc.c && !pl->opts.all && !(e->proc.flags & LK_PF_SELF)) ||
 	    runtime_helper(pl, &e->proc))
 		goto forget;
+	proc_cache_complete_from_parent(pl->procs, &r.proc);
 	r.code = e->code;
 	/* Only the signal that actually ended it, and only one a process sent. */
 	if (e->killer.sender.pid && (e->code & 0x7f) == e->killer.sig) {

@@ -25,6 +25,8 @@ struct proc_entry {
 	__u32 mntns;
 	bool exited;
 	bool exe_known;		/* exe (maybe NULL: gone) was looked up */
+	struct lk_ckey ckey;	/* its container, and comm, when an event showed them */
+	char comm[LK_COMM_LEN];
 };
 
 struct proc_cache {
@@ -36,9 +38,11 @@ struct proc_cache {
 	size_t exited_next;
 };
 
+/* By pid alone, so a child can find its parent (whose start time it does not know). */
 static unsigned int proc_hash(__u32 pid, __u64 start)
 {
-	return (pid * 2654435761u ^ (unsigned int)(start >> 7)) % PROC_BUCKETS;
+	(void)start;
+	return (pid * 2654435761u) % PROC_BUCKETS;
 }
 
 static struct proc_entry **proc_find(struct proc_cache *pc, __u32 pid, __u64 start)
@@ -98,6 +102,8 @@ void proc_cache_remember(struct proc_cache *pc, const struct proc_view *v)
 	}
 	if (v->mntns)
 		e->mntns = v->mntns;
+	e->ckey = v->k->ckey;
+	memcpy(e->comm, v->k->comm, sizeof(e->comm));
 	if (v->argv.ptr && v->argv.ptr != e->argv) {
 		free(e->argv);
 		e->argv = dup_bytes(v->argv);
@@ -153,6 +159,40 @@ void proc_cache_complete(struct proc_cache *pc, struct proc_view *v)
 	}
 	if (!v->mntns)
 		v->mntns = e->mntns;
+}
+
+/*
+ * A child that never executed anything runs its parent's program. Before Linux 6.16 its
+ * exit comes when its memory is gone (no exe, no argv to read) and no exec told us
+ * about it: take them from its parent's entry, the newest live one of that pid that
+ * started before it, in the same container and with the same comm (a reaper that
+ * adopted an orphan usually runs something else).
+ */
+void proc_cache_complete_from_parent(struct proc_cache *pc, struct proc_view *v)
+{
+	const struct lk_proc *k = v->k;
+	struct proc_entry *e, *best = NULL;
+
+	if (v->exe.ptr || v->argv.ptr || !(k->flags & LK_PF_NO_MM) || !k->ppid)
+		return;
+	for (e = pc->procs[proc_hash(k->ppid, 0)]; e; e = e->next) {
+		if (e->pid == k->ppid && !e->exited && e->start_time < k->start_time &&
+		    (!best || e->start_time > best->start_time))
+			best = e;
+	}
+	if (!best || best->ckey.kind != k->ckey.kind || best->ckey.id != k->ckey.id ||
+	    strncmp(best->comm, k->comm, sizeof(best->comm)))
+		return;
+	if (best->exe) {
+		v->exe.ptr = best->exe;
+		v->exe.len = best->exe_len;
+		v->exe_truncated = best->exe_truncated;
+	}
+	if (best->argv) {
+		v->argv.ptr = best->argv;
+		v->argv.len = best->argv_len;
+		v->argv_truncated = best->argv_truncated;
+	}
 }
 
 /* A signal's target is not the current task, so the kernel could not read its

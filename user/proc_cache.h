@@ -26,6 +26,9 @@ void proc_cache_remember(struct proc_cache *pc, const struct proc_view *v);
 void proc_cache_exited(struct proc_cache *pc, const struct proc_view *v);
 /* Fill what the view's record did not carry from what was remembered. */
 void proc_cache_complete(struct proc_cache *pc, struct proc_view *v);
+/* An exit with no memory left (before 6.16) of a child that never executed:
+ * its parent's exe and argv, if the parent is alive, alike and in its container. */
+void proc_cache_complete_from_parent(struct proc_cache *pc, struct proc_view *v);
 /* The same, reading argv from /proc while the process lives (a signal's
  * target), checked against its start time. */
 void proc_cache_complete_from_proc(struct proc_cache *pc, struct proc_view *v);

@@ -3,10 +3,10 @@
  * snapshot.c - the host's view of its containers, read from /proc without BPF.
  *
  * One pass reads every /proc/PID; then processes are grouped the way the kernel side
- * decides membership (README, "How it works"): the cgroup first (the v1 memory
- * hierarchy when the host has one, else v2), then a process in a container's PID
- * namespace but not its cgroup counts as having entered it, then any other process
- * outside the host's PID namespace is a sandbox named pidns:<inode>.
+ * decides membership (README, "How it works"): the cgroup first (v2 on a unified host,
+ * else the v1 memory hierarchy when the host has one, else v2), then a process in a
+ * container's PID namespace but not its cgroup counts as having entered it, then any
+ * other process outside the host's PID namespace is a sandbox named pidns:<inode>.
  *
  * A PID names nothing for long: each process's files are read between two reads of its
  * stat, and a changed start time means it ended mid-scan and is left out, never mixed
@@ -21,8 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
+#include "cgroup_mode.h"
 #include "proc.h"
 #include "safe_file.h"
 #include "snapshot.h"
@@ -293,8 +295,10 @@ static int read_cgroup(const struct snapshot *s, struct snap_proc *p)
 		free(text);
 		return -ENOMEM;
 	}
-	/* the hierarchy the kernel side decides on: v1 memory on hybrid hosts, else v2 */
-	err = cgroup_proc_path(text, len, "memory", cg, CGROUP_PATH_MAX + 1);
+	/* the hierarchy the kernel side decides on: v2 on unified hosts, v1 memory on
+	 * legacy and hybrid ones (else v2) */
+	err = s->unified ? -ENOENT : cgroup_proc_path(text, len, "memory", cg,
+						      CGROUP_PATH_MAX + 1);
 	if (err == -ENOENT)
 		err = cgroup_proc_path(text, len, NULL, cg, CGROUP_PATH_MAX + 1);
 	free(text);
@@ -778,6 +782,14 @@ static void count_unknown_ns(struct snapshot *s)
 			s->ns_unreadable++;
 }
 
+bool snapshot_host_unified(void)
+{
+	struct statfs sfs;
+
+	return !statfs("/sys/fs/cgroup", &sfs) &&
+	       (unsigned long)sfs.f_type == CGROUP_MODE_CGROUP2_MAGIC;
+}
+
 int snapshot_scan(const struct snapshot_opts *o, struct snapshot **out)
 {
 	static const struct snapshot_opts defaults;
@@ -797,6 +809,7 @@ int snapshot_scan(const struct snapshot_opts *o, struct snapshot **out)
 	if (!s)
 		return -ENOMEM;
 	snprintf(s->proc_root, sizeof(s->proc_root), "%s", root);
+	s->unified = o->unified;
 	s->ticks_per_sec = sysconf(_SC_CLK_TCK);
 	if (s->ticks_per_sec <= 0)
 		s->ticks_per_sec = 100;

@@ -37,7 +37,7 @@ struct snap_proc {
 	unsigned long long start_ticks;	/* field 22 of stat: clock ticks since boot */
 	__u64 pidns, mntns;	/* namespace inodes */
 	char comm[SNAP_COMM_MAX];	/* raw bytes: escape before printing */
-	char *cgroup;		/* container-deciding cgroup path (v1 memory, else v2) */
+	char *cgroup;		/* container-deciding cgroup path (see snapshot_opts.unified) */
 	struct cgroup_match match;	/* cgroup_classify() of cgroup */
 	int ctr;		/* index into snapshot.ctrs, -1 for a host process */
 	bool entered;		/* in ctr's PID namespace but not its cgroup (nsenter) */
@@ -66,6 +66,7 @@ struct snapshot {
 	struct snap_container *ctrs;	/* sorted by the init's start, then id */
 	size_t nctrs;
 	char proc_root[256];
+	bool unified;			/* snapshot_opts.unified */
 	__u64 host_pidns;		/* <proc_root>/1/ns/pid */
 	size_t unreadable;		/* processes skipped for permission or damage */
 	size_t vanished;		/* processes that ended (or were reused) mid-scan */
@@ -78,6 +79,9 @@ struct snapshot_opts {
 	const char *proc_root;	/* NULL or "" means "/proc" */
 	const char *state_root;	/* runtime state prefix, runtime.h's `root`: "" for / */
 	bool no_meta;		/* skip runtime_lookup() (names and images stay "") */
+	/* the host's cgroup mode is unified (snapshot_host_unified()): the v2 line of
+	 * /proc/PID/cgroup decides, not the v1 memory one a hybrid kernel still lists */
+	bool unified;
 };
 
 /*
@@ -86,6 +90,8 @@ struct snapshot_opts {
  * cannot be listed.
  */
 int snapshot_scan(const struct snapshot_opts *o, struct snapshot **out);
+/* Is cgroup2 what is mounted at /sys/fs/cgroup (as the loader decides, cgroup_mode.h)? */
+bool snapshot_host_unified(void);
 void snapshot_free(struct snapshot *s);
 
 /*

@@ -359,8 +359,9 @@ class Lookout:
             evs = lk.events("exec", lambda e: ...)
     """
 
-    def __init__(self, *args, start=True, umask=None):
+    def __init__(self, *args, start=True, umask=None, wrap=()):
         self.args = list(args)
+        self.wrap = list(wrap)  # runs [*wrap, BINARY, *args], e.g. nsenter into a namespace
         self.dir = tempfile.mkdtemp(prefix="lk-e2e-")
         self.out_path = os.path.join(self.dir, "stdout.jsonl")
         self.err_path = os.path.join(self.dir, "stderr.txt")
@@ -393,7 +394,7 @@ class Lookout:
         if self._umask is not None:
             kw["umask"] = self._umask
         try:
-            self.proc = subprocess.Popen([BINARY] + self.args, stdin=subprocess.DEVNULL,
+            self.proc = subprocess.Popen(self.wrap + [BINARY] + self.args, stdin=subprocess.DEVNULL,
                                          stdout=out, stderr=err, start_new_session=True, **kw)
         finally:
             out.close()
@@ -816,7 +817,7 @@ class _Timeout(Exception):
 
 
 def _alarm(signum, frame):
-    raise _Timeout("test exceeded %ds" % TEST_TIMEOUT)
+    raise _Timeout("test exceeded its time limit (%ds unless it sets .timeout)" % TEST_TIMEOUT)
 
 
 def main(namespace):
@@ -837,7 +838,7 @@ def main(namespace):
         skip = None
         try:
             require_binary()
-            signal.alarm(TEST_TIMEOUT)
+            signal.alarm(getattr(fn, "timeout", TEST_TIMEOUT))  # a test may need longer
             try:
                 fn()
             finally:

@@ -557,6 +557,35 @@ static void test_scan_hidden_init(void **state)
 	snapshot_free(s);
 }
 
+/*
+ * A cgroup v2 mount namespace on a hybrid kernel: /proc/PID/cgroup still lists the v1
+ * memory hierarchy (here lookout's own cgroup there), and only the v2 line names the
+ * container. The unified option makes the v2 line decide, as the loader does.
+ */
+static void test_scan_unified(void **state)
+{
+	static const char cg[] = "9:name=systemd:/\n4:memory:/process_api/71e814c573fa\n"
+				 "1:cpu:/\n0::/docker/" DOCKER_ID "\n";
+	struct fake *f = *state;
+	struct snapshot_opts o = { .proc_root = f->proc, .state_root = FIX };
+	struct snapshot *s = NULL;
+
+	build_host(f);
+	put_file(f, 100, "cgroup", cg, sizeof(cg) - 1);
+	put_file(f, 101, "cgroup", cg, sizeof(cg) - 1);
+	/* the memory line decides: not a container's cgroup, the docker one loses its init */
+	s = scan(f);
+	assert_string_equal(proc_of(s, 100)->cgroup, "/process_api/71e814c573fa");
+	assert_int_equal(proc_of(s, 100)->match.runtime, RUNTIME_NONE);
+	snapshot_free(s);
+	o.unified = true;
+	assert_int_equal(snapshot_scan(&o, &s), 0);
+	assert_string_equal(proc_of(s, 100)->cgroup, "/docker/" DOCKER_ID);
+	assert_int_equal(proc_of(s, 100)->match.runtime, RUNTIME_DOCKER);
+	assert_int_equal(s->procs[by_id(s, DOCKER_ID)->init].pid, 100);
+	snapshot_free(s);
+}
+
 /* ---- lookups ---- */
 
 static void test_find(void **state)
@@ -1028,6 +1057,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scan_groups, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_scan_damage, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_scan_hidden_init, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_scan_unified, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_find, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_candidates, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_tree, fake_setup, fake_teardown),
