@@ -178,7 +178,7 @@ struct {
  * its CPU midway. Each gets its own slot, so no record is overwritten halfway.
  * An event never reaches KILLER_SCRATCH_OFF; the killer note is built past it.
  */
-#define SCRATCH_SIZE 8192
+#define SCRATCH_SIZE LK_RECORD_MAX
 #define KILLER_SCRATCH_OFF 6144
 struct scratch {
 	char buf[SCRATCH_SIZE];

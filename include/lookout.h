@@ -23,6 +23,7 @@
 #define LK_ANCESTRY_MAX		8	/* parents recorded for a signal's sender */
 #define LK_TAIL_MAX		2048	/* string tail of one event, bytes */
 #define LK_MEMCG_DEPTH		8	/* memory cgroups read for an OOM victim, leaf up */
+#define LK_RECORD_MAX		8192	/* one record, bytes: the kernel builds it in this much */
 
 /* Event types: the first field of every record. */
 enum lk_event_type {

@@ -676,7 +676,7 @@ int loader_seed_tasks(struct loader *ld, void (*fn)(void *ctx, const void *rec, 
 		return err;
 	/* Records follow each other unaligned: copy each out before reading it. */
 	for (off = 0; !err && off + sizeof(struct lk_hdr) <= len;) {
-		static __u64 rec[8192 / sizeof(__u64)];
+		static __u64 rec[LK_RECORD_MAX / sizeof(__u64)];
 		struct lk_hdr h;
 
 		memcpy(&h, buf + off, sizeof(h));
@@ -704,4 +704,60 @@ void loader_destroy(struct loader *ld)
 	ld->cgroup_mount_fd = -1;
 	lookout_bpf__destroy(ld->skel);
 	ld->skel = NULL;
+}
+
+void loader_ring_fds(const struct loader *ld, int fds[LOADER_RINGS])
+{
+	fds[LOADER_RING_CGROUPS] = bpf_map__fd(ld->skel->maps.cgroup_events);
+	fds[LOADER_RING_ALERTS] = bpf_map__fd(ld->skel->maps.alerts);
+	fds[LOADER_RING_EVENTS] = bpf_map__fd(ld->skel->maps.events);
+}
+
+int loader_cgroups_fd(const struct loader *ld)
+{
+	return bpf_map__fd(ld->skel->maps.cgroups);
+}
+
+__u32 loader_cgroups_max(const struct loader *ld)
+{
+	return bpf_map__max_entries(ld->skel->maps.cgroups);
+}
+
+void loader_read_stats(const struct loader *ld, __u64 out[LK_STAT_MAX])
+{
+	int fd = bpf_map__fd(ld->skel->maps.stats), ncpus = libbpf_num_possible_cpus(), i;
+	__u64 *vals;
+	__u32 key;
+
+	memset(out, 0, LK_STAT_MAX * sizeof(out[0]));
+	if (ncpus <= 0)
+		return;
+	vals = calloc((size_t)ncpus, sizeof(__u64));
+	if (!vals)
+		return;
+	for (key = 0; key < LK_STAT_MAX; key++) {
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;
+		for (i = 0; i < ncpus; i++)
+			out[key] += vals[i];
+	}
+	free(vals);
+}
+
+void loader_count_members(const struct loader *ld, unsigned long long *procs,
+			  unsigned long long *containers)
+{
+	int fd = bpf_map__fd(ld->skel->maps.members);
+	struct lk_ckey key, next, *prev = NULL;
+	__s64 n;
+
+	*procs = *containers = 0;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (!bpf_map_lookup_elem(fd, &next, &n) && n > 0) {
+			*procs += (unsigned long long)n;
+			(*containers)++;
+		}
+		key = next;
+		prev = &key;
+	}
 }

@@ -62,4 +62,21 @@ int loader_seed_tasks(struct loader *ld, void (*fn)(void *ctx, const void *rec, 
 		      void *ctx);
 void loader_destroy(struct loader *ld);
 
+/*
+ * Everything else reaches the BPF object through these: the loader is the only
+ * code that touches the skeleton.
+ */
+enum loader_ring { LOADER_RING_CGROUPS, LOADER_RING_ALERTS, LOADER_RING_EVENTS, LOADER_RINGS };
+/* The ring buffers' map descriptors, in the order a round reads them. */
+void loader_ring_fds(const struct loader *ld, int fds[LOADER_RINGS]);
+/* The cgroups map, where userspace records its verdict on a new cgroup. */
+int loader_cgroups_fd(const struct loader *ld);
+__u32 loader_cgroups_max(const struct loader *ld);
+/* The kernel's counters (enum lk_stat), summed over CPUs. */
+void loader_read_stats(const struct loader *ld, __u64 out[LK_STAT_MAX]);
+/* Live container processes and the containers they are in, from the
+ * kernel's per-container counts. */
+void loader_count_members(const struct loader *ld, unsigned long long *procs,
+			  unsigned long long *containers);
+
 #endif

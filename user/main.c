@@ -22,7 +22,6 @@
 #include "containers.h"
 #include "loader.h"
 #include "metrics.h"
-#include "lookout.skel.h"
 #include "options.h"
 #include "pipeline.h"
 #include "privileges.h"
@@ -149,24 +148,14 @@ static const char *default_host_root(void)
 	return ours.st_dev == host.st_dev && ours.st_ino == host.st_ino ? "" : "/proc/1/root";
 }
 
-/* Gauges for --metrics: tracked processes and containers, from the kernel's
- * per-container counts. */
-static void count_members(int members_fd, struct metrics *m)
+/* Gauges for --metrics: tracked processes and containers. */
+static void count_members(const struct loader *ld, struct metrics *m)
 {
-	unsigned long long procs = 0, containers = 0;
-	struct lk_ckey key, next, *prev = NULL;
-	__s64 n;
+	unsigned long long procs, containers;
 
 	if (!m)
 		return;
-	while (!bpf_map_get_next_key(members_fd, prev, &next)) {
-		if (!bpf_map_lookup_elem(members_fd, &next, &n) && n > 0) {
-			procs += (unsigned long long)n;
-			containers++;
-		}
-		key = next;
-		prev = &key;
-	}
+	loader_count_members(ld, &procs, &containers);
 	metrics_set_tracked(m, procs);
 	metrics_set_containers(m, containers);
 }
@@ -184,7 +173,8 @@ static void count_members(int members_fd, struct metrics *m)
 
 /* The rings, in the order a round reads them: cgroup records first, so a new
  * cgroup's verdict is in before its processes' records; then alerts. */
-enum { RING_CGROUPS, RING_ALERTS, RING_EVENTS, RINGS };
+enum { RING_CGROUPS = LOADER_RING_CGROUPS, RING_ALERTS = LOADER_RING_ALERTS,
+       RING_EVENTS = LOADER_RING_EVENTS, RINGS = LOADER_RINGS };
 
 struct reader {
 	struct pipeline *pl;
@@ -253,21 +243,21 @@ static int take_round(struct round *r, int timeout_ms)
  * quiet host too, without waiting for an event to fail to write. (A file or
  * /dev/null cannot be watched, and need not be.)
  */
-static int round_open(struct round *r, struct pipeline *pl, struct lookout_bpf *skel)
+static int round_open(struct round *r, struct pipeline *pl, const struct loader *ld)
 {
-	struct bpf_map *maps[RINGS] = { skel->maps.cgroup_events, skel->maps.alerts,
-					skel->maps.events };
+	int fds[LOADER_RINGS];
 	struct epoll_event out = { .events = 0, .data.fd = STDOUT_FILENO };
 	struct epoll_event ev = { .events = EPOLLIN };
 	int i;
 
+	loader_ring_fds(ld, fds);
 	r->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (r->epfd < 0)
 		return -errno;
 	for (i = 0; i < RINGS; i++) {
 		r->ring[i].pl = pl;
 		r->ring[i].alert = i == RING_ALERTS;
-		r->ring[i].rb = ring_buffer__new(bpf_map__fd(maps[i]), take, &r->ring[i], NULL);
+		r->ring[i].rb = ring_buffer__new(fds[i], take, &r->ring[i], NULL);
 		if (!r->ring[i].rb)
 			return -errno;
 		ev.data.fd = ring_buffer__epoll_fd(r->ring[i].rb);
@@ -296,21 +286,6 @@ static void on_seed(void *ctx, const void *rec, size_t size)
 	pipeline_seed(ctx, rec, size);
 }
 
-/* Sum a per-CPU counter of the stats map. */
-static __u64 stat_sum(int fd, __u32 key, int ncpus)
-{
-	__u64 *vals = calloc((size_t)ncpus, sizeof(__u64)), sum = 0;
-	int i;
-
-	if (!vals)
-		return 0;
-	if (!bpf_map_lookup_elem(fd, &key, vals))
-		for (i = 0; i < ncpus; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
-}
-
 /* Kernel counters, and how much of each the last check had seen. */
 struct drop_watch {
 	__u64 seen[3];
@@ -320,7 +295,7 @@ struct drop_watch {
 
 /* Turn new kernel-side drops into `lost` events, so gaps are visible in the log,
  * and bring the totals up to date with the kernel's counters. */
-static void check_drops(struct pipeline *pl, int stats_fd, int ncpus, struct drop_watch *w,
+static void check_drops(struct pipeline *pl, const struct loader *ld, struct drop_watch *w,
 			struct lookout_totals *t)
 {
 	static const char *const names[] = { "events", "alerts", "cgroups" };
@@ -328,10 +303,12 @@ static void check_drops(struct pipeline *pl, int stats_fd, int ncpus, struct dro
 				      LK_STAT_DROP_CGROUPS };
 	__u64 now = clock_ns(CLOCK_BOOTTIME);
 	bool cgroups_lost = false;
+	__u64 stats[LK_STAT_MAX];
 	unsigned int i;
 
+	loader_read_stats(ld, stats);
 	for (i = 0; i < 3; i++) {
-		__u64 n = stat_sum(stats_fd, stat[i], ncpus);
+		__u64 n = stats[stat[i]];
 
 		if (n > w->seen[i]) {
 			pipeline_lost(pl, now, n - w->seen[i], w->since_ns, names[i]);
@@ -347,9 +324,9 @@ static void check_drops(struct pipeline *pl, int stats_fd, int ncpus, struct dro
 	t->dropped_events = w->seen[0];
 	t->dropped_alerts = w->seen[1];
 	t->dropped_cgroups = w->seen[2];
-	t->emitted = stat_sum(stats_fd, LK_STAT_EMITTED, ncpus);
-	t->tracked_full = stat_sum(stats_fd, LK_STAT_TRACK_FULL, ncpus);
-	t->cgroups_full = w->cgroups_full + stat_sum(stats_fd, LK_STAT_CGROUPS_FULL, ncpus);
+	t->emitted = stats[LK_STAT_EMITTED];
+	t->tracked_full = stats[LK_STAT_TRACK_FULL];
+	t->cgroups_full = w->cgroups_full + stats[LK_STAT_CGROUPS_FULL];
 }
 
 /* The counters lookout_stop, the stderr summary and --metrics all show. */
@@ -442,7 +419,7 @@ int main(int argc, char **argv)
 	struct round round = { .epfd = -1 };
 	bool warned_full = false;
 	__u64 stop_ns;
-	int err, ncpus, stats_fd, audit_fd = -1, status;
+	int err, audit_fd = -1, status;
 	struct syslog_sink *sink = NULL;
 	struct metrics *metrics = NULL;
 	char oerr[1024];
@@ -502,7 +479,7 @@ int main(int argc, char **argv)
 	popts.color = !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	popts.out_fd = STDOUT_FILENO;
 	popts.audit_fd = audit_fd;
-	popts.cgroups_map_fd = bpf_map__fd(ld.skel->maps.cgroups);
+	popts.cgroups_map_fd = loader_cgroups_fd(&ld);
 	popts.options = o.command_line;
 	popts.syslog = sink;
 	popts.metrics = metrics;
@@ -518,7 +495,7 @@ int main(int argc, char **argv)
 		goto nomem;
 	audit_fd = -1;	/* the pipeline owns it now */
 
-	if (round_open(&round, pl, ld.skel)) {
+	if (round_open(&round, pl, &ld)) {
 		fprintf(stderr, "lookout: cannot map the ring buffers: %s\n", strerror(errno));
 		goto fail;
 	}
@@ -532,8 +509,6 @@ int main(int argc, char **argv)
 	if (privileges_drop())
 		goto fail;
 
-	ncpus = libbpf_num_possible_cpus();
-	stats_fd = bpf_map__fd(ld.skel->maps.stats);
 	drops.since_ns = clock_ns(CLOCK_BOOTTIME);
 	while (!stop_signal && pipeline_output_state(pl) == PIPELINE_OUTPUT_OK) {
 		err = take_round(&round, POLL_MS);
@@ -551,13 +526,12 @@ int main(int argc, char **argv)
 			audit_fd = -1;
 		}
 		if (clock_ns(CLOCK_BOOTTIME) - drops.since_ns >= LOST_CHECK_NS) {
-			check_drops(pl, stats_fd, ncpus, &drops, &totals);
+			check_drops(pl, &ld, &drops, &totals);
 			update_totals(pl, &totals, metrics);
-			warn_cgroups_full(&totals, bpf_map__max_entries(ld.skel->maps.cgroups),
-					  &warned_full);
+			warn_cgroups_full(&totals, loader_cgroups_max(&ld), &warned_full);
 			if (sink)
 				metrics_set_dropped(metrics, "syslog", syslog_sink_dropped(sink));
-			count_members(bpf_map__fd(ld.skel->maps.members), metrics);
+			count_members(&ld, metrics);
 		}
 		syslog_sink_flush(sink);
 	}
@@ -571,9 +545,9 @@ int main(int argc, char **argv)
 	while (take_round(&round, 0) == ROUND_MAX &&
 	       clock_ns(CLOCK_BOOTTIME) - stop_ns < LOST_CHECK_NS)
 		;
-	check_drops(pl, stats_fd, ncpus, &drops, &totals);
+	check_drops(pl, &ld, &drops, &totals);
 	update_totals(pl, &totals, metrics);
-	warn_cgroups_full(&totals, bpf_map__max_entries(ld.skel->maps.cgroups), &warned_full);
+	warn_cgroups_full(&totals, loader_cgroups_max(&ld), &warned_full);
 	pipeline_lookout_stop(pl, clock_ns(CLOCK_BOOTTIME), reason, &totals);
 	stop_give_up_timer();
 	update_totals(pl, &totals, metrics);
