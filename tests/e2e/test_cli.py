@@ -45,6 +45,12 @@ def test_host_root_with_proc_is_accepted():
     with Scope("hostroot-ok") as s:
         root = s.tmpdir()
         os.mkdir(os.path.join(root, "proc"))
+        # lookout also decides the cgroup mode from what is mounted under the
+        # root: give it the host's, as `-v /:/host` would.
+        cg = os.path.join(root, "sys", "fs", "cgroup")
+        os.makedirs(cg)
+        subprocess.run(["mount", "--rbind", "/sys/fs/cgroup", cg], check=True)
+        s.defer(lambda: subprocess.run(["umount", "-R", "-l", cg]))
         with Lookout("--json", "--host-root", root) as lk:
             lk.stop()
         with Lookout("--json", "--host-root", "/") as lk:
