@@ -27,8 +27,26 @@ static __always_inline void *scratch_get(void)
 	return scratch_slot(SLOT_TASK);
 }
 
-/* Write a finished record; a full buffer is counted, never silent. */
-static __always_inline void emit(void *rec, __u32 size, bool alert)
+/* A record of container `ck` was dropped from `buffer`: count it for that
+ * container too, so a `lost` event can say whose records went missing. */
+static __always_inline void lost_for(const struct lk_ckey *ck, __u32 buffer)
+{
+	struct lk_ckey k = { .id = ck->id, .kind = ck->kind, .flags = buffer };
+	__u64 one = 1, *n;
+
+	n = bpf_map_lookup_elem(&lost_by_container, &k);
+	if (!n) {
+		if (!bpf_map_update_elem(&lost_by_container, &k, &one, BPF_NOEXIST))
+			return;
+		n = bpf_map_lookup_elem(&lost_by_container, &k);	/* another CPU made it */
+	}
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+/* Write a finished record about a process of container `ck` (NULL or host:
+ * none); a full buffer is counted, never silent. */
+static __always_inline void emit(void *rec, __u32 size, bool alert, const struct lk_ckey *ck)
 {
 	long err;
 
@@ -46,10 +64,13 @@ static __always_inline void emit(void *rec, __u32 size, bool alert)
 
 		err = bpf_ringbuf_output(&events, rec, size, flags);
 	}
-	if (err)
-		stat_inc(alert ? LK_STAT_DROP_ALERTS : LK_STAT_DROP_EVENTS);
-	else
+	if (!err) {
 		stat_inc(LK_STAT_EMITTED);
+		return;
+	}
+	stat_inc(alert ? LK_STAT_DROP_ALERTS : LK_STAT_DROP_EVENTS);
+	if (ck && ck->kind != LK_CK_HOST)
+		lost_for(ck, alert ? LK_LOST_ALERTS : LK_LOST_EVENTS);
 }
 
 #endif /* LOOKOUT_EMIT_BPF_H */

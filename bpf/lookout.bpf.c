@@ -73,7 +73,7 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *task, pid_t old_pid,
 		}
 	}
 	tail_put_argv(e, &off, &e->proc, task);
-	emit(e, off, false);
+	emit(e, off, false, &key);
 	return 0;
 }
 
@@ -337,7 +337,7 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
 	 * must not be lost to a flood inside it: it goes on the alert path. */
 	alert = e->last_in_container || container_init(&key, &e->proc) ||
 		(killer && killer->sig == (e->code & 0x7f) && (killer->flags & LK_KILLER_CROSSING));
-	emit(e, off, alert);
+	emit(e, off, alert, &key);
 forget:
 	/* Notes of other signals it survived age out of the LRU map; their key
 	 * (pid and start time) can never match another process. */
@@ -430,7 +430,7 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	crossing = by_process && !same_container(&skey, &tkey);
 	if (by_process && result == 0)
 		note_killer(e, crossing);
-	emit(e, off, crossing || is_self(target));
+	emit(e, off, crossing || is_self(target), &tkey);
 	return 0;
 }
 
@@ -456,7 +456,7 @@ int BPF_PROG(handle_mark_victim, struct task_struct *task)
 	note_oom(task, e);
 	off = sizeof(*e);
 	tail_put_exe(e, &off, &e->proc, task, SLOT_TASK);
-	emit(e, off, true);
+	emit(e, off, true, &key);
 	return 0;
 }
 
@@ -474,7 +474,7 @@ int BPF_PROG(handle_mark_victim_pid, int pid)
 	e->proc.pid = pid;
 	e->proc.flags = LK_PF_NO_MM;
 	e->fired = -1;	/* unknown here: no task to read */
-	emit(e, sizeof(*e), true);
+	emit(e, sizeof(*e), true, NULL);
 	return 0;
 }
 

@@ -25,6 +25,16 @@ struct {
 	__uint(max_entries, 1 << 20);
 } cgroup_events SEC(".maps");
 
+/* Records dropped per container and buffer: key is the container's lk_ckey with
+ * flags = enum lk_lost_buffer. Entries of ended containers are few and small;
+ * userspace reads and deletes them. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct lk_ckey);
+	__type(value, __u64);
+} lost_by_container SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, LK_STAT_MAX);

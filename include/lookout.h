@@ -69,6 +69,12 @@ enum lk_stat {
 	LK_STAT_MAX,
 };
 
+/* The buffers of the lost_by_container map's keys (lk_ckey.flags there). */
+enum lk_lost_buffer {
+	LK_LOST_EVENTS = 0,
+	LK_LOST_ALERTS,
+};
+
 /* Where a string lives in the record's tail. */
 struct lk_str {
 	__u16 off;
@@ -109,6 +115,12 @@ struct lk_ckey {
 	__u64 id;		/* cgroup id (LK_CK_CGROUP) or pidns inode (LK_CK_PIDNS) */
 	__u32 kind;		/* enum lk_ckind */
 	__u32 flags;		/* LK_PF_PENDING, LK_PF_ENTERED, LK_PF_JOINED */
+};
+
+/* A key and value of lost_by_container, as userspace takes them out. */
+struct lk_lost_entry {
+	struct lk_ckey key;	/* flags: enum lk_lost_buffer */
+	__u64 count;
 };
 
 /* Identity of a process at the moment of an event. */

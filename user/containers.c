@@ -217,6 +217,23 @@ struct container *containers_resolve(struct containers *cs, const struct lk_ckey
 	}
 }
 
+struct container *containers_find(struct containers *cs, const struct lk_ckey *key)
+{
+	struct cgroup_entry *e;
+	char id[CONTAINER_ID_MAX];
+
+	switch (key->kind) {
+	case LK_CK_CGROUP:
+		e = find_cgroup(cs, key->id);
+		return e ? e->c : NULL;
+	case LK_CK_PIDNS:
+		snprintf(id, sizeof(id), "pidns:%llu", (unsigned long long)key->id);
+		return find_by_id(cs, id);
+	default:
+		return NULL;
+	}
+}
+
 void container_refresh_meta(struct containers *cs, struct container *c, __u64 now_ns)
 {
 	int err;

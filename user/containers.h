@@ -57,6 +57,8 @@ void containers_remove(struct containers *cs, struct container *c);
 /* The container of a kernel membership key, or NULL for the host. Sandboxes
  * (LK_CK_PIDNS) are created on first sight. */
 struct container *containers_resolve(struct containers *cs, const struct lk_ckey *key);
+/* The same, but never creates one: NULL when unknown (or ended and forgotten). */
+struct container *containers_find(struct containers *cs, const struct lk_ckey *key);
 
 /* Fill c->meta if the runtime has it now; cheap when already known or not yet due. */
 void container_refresh_meta(struct containers *cs, struct container *c, __u64 now_ns);

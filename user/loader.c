@@ -761,3 +761,27 @@ void loader_count_members(const struct loader *ld, unsigned long long *procs,
 		prev = &key;
 	}
 }
+
+size_t loader_take_container_losses(const struct loader *ld, struct lk_lost_entry *out,
+				    size_t max)
+{
+	int fd = bpf_map__fd(ld->skel->maps.lost_by_container);
+	struct lk_ckey key, *prev = NULL;
+	size_t n = 0, i;
+
+	/* The keys first: deleting while walking the map could skip some. */
+	while (n < max && !bpf_map_get_next_key(fd, prev, &out[n].key)) {
+		key = out[n].key;
+		prev = &key;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		if (bpf_map_lookup_and_delete_elem(fd, &out[i].key, &out[i].count)) {
+			/* Kernels before 5.14 cannot do both at once for a hash map. */
+			if (bpf_map_lookup_elem(fd, &out[i].key, &out[i].count))
+				out[i].count = 0;
+			bpf_map_delete_elem(fd, &out[i].key);
+		}
+	}
+	return n;
+}

@@ -79,4 +79,10 @@ void loader_read_stats(const struct loader *ld, __u64 out[LK_STAT_MAX]);
 void loader_count_members(const struct loader *ld, unsigned long long *procs,
 			  unsigned long long *containers);
 
+/* Records the kernel dropped per container since the last call: key is the
+ * container's lk_ckey with flags = enum lk_lost_buffer. Taken out of the map
+ * (read and deleted one by one), at most max of them; returns how many. */
+size_t loader_take_container_losses(const struct loader *ld, struct lk_lost_entry *out,
+				    size_t max);
+
 #endif

@@ -286,6 +286,9 @@ static void on_seed(void *ctx, const void *rec, size_t size)
 	pipeline_seed(ctx, rec, size);
 }
 
+/* Containers one check can name in its `lost` events; the rest is unplaced. */
+#define LOST_PLACES_MAX 256
+
 /* Kernel counters, and how much of each the last check had seen. */
 struct drop_watch {
 	__u64 seen[3];
@@ -304,14 +307,26 @@ static void check_drops(struct pipeline *pl, const struct loader *ld, struct dro
 	__u64 now = clock_ns(CLOCK_BOOTTIME);
 	bool cgroups_lost = false;
 	__u64 stats[LK_STAT_MAX];
+	static struct lk_lost_entry all[LOST_PLACES_MAX], places[2][LOST_PLACES_MAX];
+	size_t n_all, nr_places[2] = { 0, 0 };
 	unsigned int i;
 
+	/* Per container first, then per buffer: the kernel counts a drop per
+	 * buffer just before per container, so the buffer's count covers these. */
+	n_all = loader_take_container_losses(ld, all, LOST_PLACES_MAX);
+	for (i = 0; i < n_all; i++) {
+		__u32 b = all[i].key.flags;
+
+		if (b < 2)
+			places[b][nr_places[b]++] = all[i];
+	}
 	loader_read_stats(ld, stats);
 	for (i = 0; i < 3; i++) {
 		__u64 n = stats[stat[i]];
 
 		if (n > w->seen[i]) {
-			pipeline_lost(pl, now, n - w->seen[i], w->since_ns, names[i]);
+			pipeline_lost(pl, now, n - w->seen[i], w->since_ns, names[i],
+				      i < 2 ? places[i] : NULL, i < 2 ? nr_places[i] : 0);
 			cgroups_lost = cgroups_lost || i == 2;
 		}
 		w->seen[i] = n;

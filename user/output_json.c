@@ -245,6 +245,27 @@ const char *report_type_name(enum report_type t)
 	return type_names[t];
 }
 
+/* Whose records a `lost` event counts: "containers" and "unplaced". */
+static void put_lost_places(struct outbuf *b, const struct report *r)
+{
+	size_t i;
+
+	put_key(b, "containers");
+	outbuf_putc(b, '[');
+	for (i = 0; i < r->nr_lost_places; i++) {
+		const struct lost_place *p = &r->lost_places[i];
+
+		outbuf_puts(b, i ? ",{" : "{");
+		outbuf_puts(b, "\"id\":");
+		json_put_string(b, p->id, strlen(p->id));
+		put_cstr(b, "name", p->c && p->c->meta.name[0] ? p->c->meta.name : NULL);
+		put_u64(b, "count", p->count);
+		outbuf_putc(b, '}');
+	}
+	outbuf_putc(b, ']');
+	put_u64(b, "unplaced", r->lost_unplaced);
+}
+
 static void put_signal_fields(struct outbuf *b, const struct signal_view *s)
 {
 	const struct lk_signal_event *k = s->k;
@@ -323,6 +344,7 @@ void json_write_report(struct outbuf *b, const struct report_host *h, const stru
 		format_rfc3339(when, sizeof(when), h, r->lost_since_ns);
 		put_cstr(b, "since", when);
 		put_cstr(b, "buffer", r->buffer);
+		put_lost_places(b, r);
 		break;
 	case REPORT_LOOKOUT_START:
 	case REPORT_LOOKOUT_STOP:

@@ -76,6 +76,21 @@ static void put_oom_scope(struct outbuf *b, const struct oom_limit *o)
 	}
 }
 
+/* " of web/3f2a1b 120, db 4": whose records they were. */
+static void put_lost_places(struct outbuf *b, const struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_lost_places; i++) {
+		const struct lost_place *p = &r->lost_places[i];
+		const char *name = p->c && p->c->meta.name[0] ? p->c->meta.name : p->id;
+
+		outbuf_puts(b, i ? ", " : " of ");
+		text_put_string(b, name, strlen(name));
+		outbuf_printf(b, " %llu", (unsigned long long)p->count);
+	}
+}
+
 static void put_exit_details(struct outbuf *b, const struct report *r)
 {
 	const char *name;
@@ -199,6 +214,7 @@ void text_write_report(struct outbuf *b, const struct report_host *h, const stru
 	case REPORT_LOST:
 		outbuf_printf(b, "%llu events dropped (buffer %s)",
 			      (unsigned long long)r->lost_count, r->buffer);
+		put_lost_places(b, r);
 		break;
 	case REPORT_LOOKOUT_START:
 		outbuf_puts(b, "watching");

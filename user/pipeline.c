@@ -624,15 +624,42 @@ void pipeline_lookout_stop(struct pipeline *pl, __u64 now_ns, const char *reason
 }
 
 void pipeline_lost(struct pipeline *pl, __u64 now_ns, __u64 count, __u64 since_ns,
-		   const char *buffer)
+		   const char *buffer, const struct lk_lost_entry *places, size_t nr_places)
 {
 	struct report r = { .type = REPORT_LOST, .time_ns = now_ns };
+	struct lost_place *lp = nr_places ? calloc(nr_places, sizeof(*lp)) : NULL;
+	__u64 placed = 0;
+	size_t i, n = 0;
 
+	for (i = 0; lp && i < nr_places; i++) {
+		const struct lk_lost_entry *p = &places[i];
+		struct lk_ckey k = p->key;
+
+		if (!p->count)
+			continue;
+		k.flags = 0;
+		lp[n].c = containers_find(pl->cs, &k);
+		if (lp[n].c)
+			snprintf(lp[n].id, sizeof(lp[n].id), "%s", lp[n].c->id);
+		else if (k.kind == LK_CK_PIDNS)
+			snprintf(lp[n].id, sizeof(lp[n].id), "pidns:%llu", (unsigned long long)k.id);
+		else
+			snprintf(lp[n].id, sizeof(lp[n].id), "cgroup:%llu", (unsigned long long)k.id);
+		lp[n].count = p->count;
+		placed += p->count;
+		n++;
+	}
 	r.lost_count = count;
 	r.lost_since_ns = since_ns;
 	r.buffer = buffer;
+	r.lost_places = lp;
+	r.nr_lost_places = n;
+	/* The per-container counts trail the buffer's by a record or two at
+	 * most (counted just after it): never more placed than lost. */
+	r.lost_unplaced = count > placed ? count - placed : 0;
 	router_write(&pl->out, &r);
 	router_flush(&pl->out);
+	free(lp);
 }
 
 void pipeline_set_audit_fd(struct pipeline *pl, int fd)

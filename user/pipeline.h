@@ -60,8 +60,11 @@ void pipeline_seed_done(struct pipeline *pl);
 void pipeline_lookout_start(struct pipeline *pl, __u64 now_ns);
 void pipeline_lookout_stop(struct pipeline *pl, __u64 now_ns, const char *reason,
 			   const struct lookout_totals *totals);
+/* `count` records dropped from `buffer` since since_ns; `places` lists the
+ * kernel's count per container for them (what it does not cover is unplaced). */
+struct lk_lost_entry;
 void pipeline_lost(struct pipeline *pl, __u64 now_ns, __u64 count, __u64 since_ns,
-		   const char *buffer);
+		   const char *buffer, const struct lk_lost_entry *places, size_t nr_places);
 /* Point the audit log at a new file descriptor (SIGHUP reopen); closes the old. */
 void pipeline_set_audit_fd(struct pipeline *pl, int fd);
 

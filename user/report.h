@@ -104,12 +104,22 @@ struct report {
 	__u64 lost_count;
 	__u64 lost_since_ns;
 	const char *buffer;
+	const struct lost_place *lost_places;	/* whose records they were */
+	size_t nr_lost_places;
+	__u64 lost_unplaced;			/* of no container, or not counted per container */
 
 	/* lookout_start, lookout_stop */
 	const char *options;		/* the command line, as given */
 	const struct lookout_totals *totals;
 	const struct signal_view *stopped_by;
 	const char *stop_reason;
+};
+
+/* Records of one container that a `lost` event counts. */
+struct lost_place {
+	const struct container *c;	/* NULL: ended and forgotten since */
+	char id[CONTAINER_ID_MAX];	/* its id, or pidns:<inode> */
+	__u64 count;
 };
 
 struct lookout_totals {

@@ -125,6 +125,32 @@ def test_oom_under_a_limited_cgroup_parent():
         assert ce["oom"]["limit_bytes"] == 40 << 20, ce["oom"]
 
 
+def test_loss_names_the_containers():
+    """A tiny events buffer and two busy containers: every `lost` event says
+    whose records went missing, and the counts per container add up."""
+    with Scope("lossplace") as s, Lookout("--json", "--events-buffer", "4K") as lk:
+        storm = "i=0; while [ $i -lt 1500 ]; do /bin/true; i=$((i+1)); done"
+        cs = [s.docker_run("sh", "-c", "sleep 0.5; " + storm) for _ in range(2)]
+        for c in cs:
+            _end(lk, c)
+        lk.stop()
+        lost = [e for e in lk.events("lost") if e["buffer"] == "events"]
+        assert lost, "no records were lost: the test needs a smaller buffer or more work"
+        total = sum(e["count"] for e in lost)
+        per = {}
+        for e in lost:
+            check_contract([e])
+            placed = sum(p["count"] for p in e["containers"])
+            assert placed + e["unplaced"] == e["count"], brief(e)
+            for p in e["containers"]:
+                per[p["id"]] = per.get(p["id"], 0) + p["count"]
+        ids = {c.id for c in cs}
+        assert set(per) <= ids, "losses placed on other containers: %r" % per
+        assert sum(per.values()) == total, (per, total)
+        exits = lk.events("exit", lambda e: dig(e, "container.id") in ids and e["comm"] == "true")
+        assert len(exits) + total >= 3000, "%d exits written and %d lost of 3000" % (len(exits), total)
+
+
 def test_why_reads_stdin_and_says_when_nothing_matches():
     with Scope("why") as s, Lookout("--json") as lk:
         c = s.docker_run("sh", "-c", "sleep 0.3; exit 7")

@@ -64,7 +64,7 @@ static void check_closed(bool json)
 	assert_int_equal(c.written, 0);
 	assert_int_equal(c.not_written, 1);	/* lookout_start (and the live view's header) */
 	/* nothing more is tried, but everything is counted */
-	pipeline_lost(pl, 2, 5, 1, "events");
+	pipeline_lost(pl, 2, 5, 1, "events", NULL, 0);
 	pipeline_lookout_stop(pl, 3, "output_closed", &t);
 	pipeline_counts(pl, &c);
 	assert_int_equal(c.written, 0);
