@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * containers.c - the registry of containers: cgroup ids to containers, sandboxes
- * by PID namespace, and metadata looked up once per container, off the per-event
- * path, with a bounded retry while the runtime has not written its state yet.
+ * by PID namespace, and metadata looked up once per container when its events
+ * need it, with a bounded retry while the runtime has not written its state yet
+ * (the pipeline's tick retries too, for a container with no events since).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -234,21 +235,40 @@ struct container *containers_find(struct containers *cs, const struct lk_ckey *k
 	}
 }
 
-void container_refresh_meta(struct containers *cs, struct container *c, __u64 now_ns)
+bool container_refresh_meta(struct containers *cs, struct container *c, __u64 now_ns)
 {
 	int err;
 
 	if (!c || c->have_meta || c->meta_tries >= META_TRIES || now_ns < c->meta_retry_ns)
-		return;
+		return false;
 	c->meta_tries++;
 	err = runtime_lookup(cs->host_root, &c->match, &c->meta);
 	if (!err && c->meta.name[0]) {
 		c->have_meta = true;
-		return;
+		return true;
 	}
 	/* Not written yet, or the daemon is restarting: ask again later, a few times,
 	 * then keep reporting the id. */
 	c->meta_retry_ns = now_ns + META_RETRY_NS * c->meta_tries;
+	return false;
+}
+
+size_t containers_each_pending_meta(struct containers *cs,
+				    void (*fn)(void *ctx, struct container *c), void *ctx)
+{
+	struct container *c, *next;
+	size_t i, n = 0;
+
+	for (i = 0; i < ID_BUCKETS; i++) {
+		for (c = cs->by_id[i]; c; c = next) {
+			next = c->next;
+			if (!c->started || c->have_meta)
+				continue;
+			n++;
+			fn(ctx, c);
+		}
+	}
+	return n;
 }
 
 void containers_for_each_cgroup(struct containers *cs, void (*fn)(__u64 cgid, void *arg),

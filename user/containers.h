@@ -28,6 +28,7 @@ struct container {
 	__u64 cgroup_id;
 	unsigned int nr_cgroups;	/* cgroups mapped to it; it is freed with the last */
 	bool started;			/* container_start written, no container_exit since */
+	bool announced_nameless;	/* container_start went out before its metadata */
 	bool existing;			/* running before lookout started */
 	__u32 init_pid;
 	__u64 init_start;
@@ -60,7 +61,12 @@ struct container *containers_resolve(struct containers *cs, const struct lk_ckey
 /* The same, but never creates one: NULL when unknown (or ended and forgotten). */
 struct container *containers_find(struct containers *cs, const struct lk_ckey *key);
 
-/* Fill c->meta if the runtime has it now; cheap when already known or not yet due. */
-void container_refresh_meta(struct containers *cs, struct container *c, __u64 now_ns);
+/* Fill c->meta if the runtime has it now; cheap when already known or not yet due.
+ * True when this call found it. */
+bool container_refresh_meta(struct containers *cs, struct container *c, __u64 now_ns);
+/* Call fn for each started container whose metadata has not come yet; returns
+ * how many there are. */
+size_t containers_each_pending_meta(struct containers *cs,
+				    void (*fn)(void *ctx, struct container *c), void *ctx);
 
 #endif

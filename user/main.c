@@ -355,6 +355,8 @@ static void update_totals(struct pipeline *pl, struct lookout_totals *t, struct 
 	t->not_written = counts.not_written;
 	t->bad_records = counts.bad_records;
 	t->cgroups_resolved = counts.cgroups_resolved;
+	t->metadata_pending = counts.metadata_pending;
+	metrics_set_metadata_pending(m, t->metadata_pending);
 	metrics_set_dropped(m, "events", t->dropped_events);
 	metrics_set_dropped(m, "alerts", t->dropped_alerts);
 	metrics_set_dropped(m, "cgroups", t->dropped_cgroups);
@@ -541,6 +543,7 @@ int main(int argc, char **argv)
 			audit_fd = -1;
 		}
 		if (clock_ns(CLOCK_BOOTTIME) - drops.since_ns >= LOST_CHECK_NS) {
+			pipeline_tick(pl, clock_ns(CLOCK_BOOTTIME));
 			check_drops(pl, &ld, &drops, &totals);
 			update_totals(pl, &totals, metrics);
 			warn_cgroups_full(&totals, loader_cgroups_max(&ld), &warned_full);

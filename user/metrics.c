@@ -55,7 +55,7 @@ struct metrics {
 	pthread_mutex_t lock;
 	struct MHD_Daemon *daemon;
 	struct family events, signals, oob, dropped, exits;
-	unsigned long long tracked, containers;
+	unsigned long long tracked, containers, meta_pending;
 	unsigned long long counters[METRICS_COUNTERS];
 };
 
@@ -249,6 +249,15 @@ void metrics_set_tracked(struct metrics *m, unsigned long long n)
 	pthread_mutex_unlock(&m->lock);
 }
 
+void metrics_set_metadata_pending(struct metrics *m, unsigned long long n)
+{
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->lock);
+	m->meta_pending = n;
+	pthread_mutex_unlock(&m->lock);
+}
+
 void metrics_set_containers(struct metrics *m, unsigned long long n)
 {
 	if (!m)
@@ -332,6 +341,10 @@ char *metrics_render(struct metrics *m, size_t *len)
 	outbuf_printf(&b, "# HELP lookout_containers Containers lookout knows now.\n"
 			  "# TYPE lookout_containers gauge\n"
 			  "lookout_containers %llu\n", m->containers);
+	outbuf_printf(&b, "# HELP lookout_containers_metadata_pending Started containers whose "
+			  "name and image the runtime has not given yet.\n"
+			  "# TYPE lookout_containers_metadata_pending gauge\n"
+			  "lookout_containers_metadata_pending %llu\n", m->meta_pending);
 	pthread_mutex_unlock(&m->lock);
 	if (b.failed || !b.data) {
 		outbuf_free(&b);

@@ -22,6 +22,7 @@
  *   lookout_cgroups_resolved_total          new cgroups classified by id (record lost)
  *   lookout_tracked_processes               processes tracked now (gauge)
  *   lookout_containers                      containers known now (gauge)
+ *   lookout_containers_metadata_pending     started containers without name and image (gauge)
  *
  * Start it early, before the first event is written (so every event is
  * counted) and before the BPF programs load (so a bad or busy port fails
@@ -62,6 +63,7 @@ void metrics_set_counter(struct metrics *m, enum metrics_counter which,
 			 unsigned long long total);	/* never goes down */
 void metrics_set_tracked(struct metrics *m, unsigned long long n);
 void metrics_set_containers(struct metrics *m, unsigned long long n);
+void metrics_set_metadata_pending(struct metrics *m, unsigned long long n);
 
 /* The exposition text, malloc'd (NULL on no memory): what GET /metrics returns. */
 char *metrics_render(struct metrics *m, size_t *len);

@@ -238,6 +238,7 @@ static const char *const type_names[] = {
 	[REPORT_LOOKOUT_START] = "lookout_start",
 	[REPORT_LOOKOUT_STOP] = "lookout_stop",
 	[REPORT_LOST] = "lost",
+	[REPORT_CONTAINER_UPDATE] = "container_update",
 };
 
 const char *report_type_name(enum report_type t)
@@ -299,12 +300,13 @@ static void put_totals(struct outbuf *b, const struct lookout_totals *t)
 	outbuf_printf(b, ",\"totals\":{\"events\":%llu,\"written\":%llu,\"not_written\":%llu,"
 			 "\"dropped\":{\"events\":%llu,\"alerts\":%llu,\"cgroups\":%llu},"
 			 "\"emitted\":%llu,\"bad_records\":%llu,\"tracked_full\":%llu,"
-			 "\"cgroups_full\":%llu,\"cgroups_resolved\":%llu}",
+			 "\"cgroups_full\":%llu,\"cgroups_resolved\":%llu,\"metadata_pending\":%llu}",
 		      (unsigned long long)t->events, (unsigned long long)t->written,
 		      (unsigned long long)t->not_written, (unsigned long long)t->dropped_events, (unsigned long long)t->dropped_alerts,
 		      (unsigned long long)t->dropped_cgroups, (unsigned long long)t->emitted,
 		      (unsigned long long)t->bad_records, (unsigned long long)t->tracked_full,
-		      (unsigned long long)t->cgroups_full, (unsigned long long)t->cgroups_resolved);
+		      (unsigned long long)t->cgroups_full, (unsigned long long)t->cgroups_resolved,
+		      (unsigned long long)t->metadata_pending);
 }
 
 void json_write_report(struct outbuf *b, const struct report_host *h, const struct report *r)
@@ -335,6 +337,11 @@ void json_write_report(struct outbuf *b, const struct report_host *h, const stru
 	case REPORT_OOM:
 		put_proc_fields(b, &r->proc);
 		put_oom(b, r->oom);
+		break;
+	case REPORT_CONTAINER_UPDATE:
+		/* No process record: only which one is its init, and the container. */
+		put_u64(b, "host_pid", r->proc.k->pid);
+		put_container(b, r->proc.c);
 		break;
 	case REPORT_SIGNAL:
 		put_signal_fields(b, r->signal);

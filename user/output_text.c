@@ -211,6 +211,13 @@ void text_write_report(struct outbuf *b, const struct report_host *h, const stru
 		outbuf_puts(b, "chosen by the OOM killer");
 		put_oom_scope(b, r->oom);
 		break;
+	case REPORT_CONTAINER_UPDATE:
+		outbuf_puts(b, "metadata came: ");
+		if (p->c && p->c->meta.image[0]) {
+			outbuf_puts(b, "image=");
+			text_put_string(b, p->c->meta.image, strlen(p->c->meta.image));
+		}
+		break;
 	case REPORT_LOST:
 		outbuf_printf(b, "%llu events dropped (buffer %s)",
 			      (unsigned long long)r->lost_count, r->buffer);

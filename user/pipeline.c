@@ -56,6 +56,7 @@ struct pipeline {
 	struct lk_signal_event *self_signal;	/* last signal sent to lookout itself */
 
 	struct pipeline_counts counts;
+	__u64 meta_pending;		/* started containers still without metadata */
 };
 
 /* ---- record checking ----------------------------------------------------- */
@@ -91,6 +92,27 @@ static size_t min_size(__u32 type)
 
 /* ---- views ------------------------------------------------------------------ */
 
+/* Its name and image came after container_start went out without them: say so
+ * now, in the order it happened (Falco's users see <NA> for this). */
+static void announce_update(struct pipeline *pl, struct container *c, __u64 now_ns)
+{
+	struct report r = { .type = REPORT_CONTAINER_UPDATE, .time_ns = now_ns };
+	struct lk_proc k = { .pid = c->init_pid, .start_time = c->init_start };
+
+	if (!c->announced_nameless)
+		return;
+	c->announced_nameless = false;
+	r.proc.k = &k;
+	r.proc.c = c;
+	router_write(&pl->out, &r);
+}
+
+static void refresh_meta(struct pipeline *pl, struct container *c, __u64 now_ns)
+{
+	if (container_refresh_meta(pl->cs, c, now_ns))
+		announce_update(pl, c, now_ns);
+}
+
 static struct container *proc_container(struct pipeline *pl, const struct lk_proc *k,
 					__u64 now_ns)
 {
@@ -99,7 +121,7 @@ static struct container *proc_container(struct pipeline *pl, const struct lk_pro
 	/* A new cgroup userspace has not heard of: its mkdir record was lost. */
 	if (!c && k->ckey.kind == LK_CK_CGROUP && (k->ckey.flags & LK_PF_PENDING))
 		c = cgroup_map_resolve(pl->cgroups, k->ckey.id);
-	container_refresh_meta(pl->cs, c, now_ns);
+	refresh_meta(pl, c, now_ns);
 	return c;
 }
 
@@ -165,6 +187,7 @@ static void start_container(struct pipeline *pl, const struct proc_view *v, __u6
 	c->init_pid = v->k->pid;
 	c->init_start = v->k->start_time;
 	c->pidns = v->k->pidns;
+	c->announced_nameless = !c->have_meta;
 	r.proc = *v;
 	r.existing = existing;
 	router_write(&pl->out, &r);
@@ -674,6 +697,7 @@ void pipeline_counts(const struct pipeline *pl, struct pipeline_counts *out)
 	struct cgroup_map_counts cg;
 
 	*out = pl->counts;
+	out->metadata_pending = pl->meta_pending;
 	out->written = pl->out.written;
 	out->not_written = pl->out.not_written;
 	cgroup_map_counts(pl->cgroups, &cg);
@@ -688,4 +712,25 @@ enum pipeline_output pipeline_output_state(const struct pipeline *pl)
 void pipeline_output_closed(struct pipeline *pl)
 {
 	pl->out.out_state = PIPELINE_OUTPUT_CLOSED;
+}
+
+struct tick {
+	struct pipeline *pl;
+	__u64 now_ns;
+};
+
+static void tick_one(void *ctx, struct container *c)
+{
+	struct tick *t = ctx;
+
+	refresh_meta(t->pl, c, t->now_ns);
+}
+
+void pipeline_tick(struct pipeline *pl, __u64 now_ns)
+{
+	struct tick t = { pl, now_ns };
+
+	/* A container with no events since its start still gets its name. */
+	pl->meta_pending = containers_each_pending_meta(pl->cs, tick_one, &t);
+	router_flush(&pl->out);
 }

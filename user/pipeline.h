@@ -75,8 +75,11 @@ struct pipeline_counts {
 	__u64 bad_records;
 	__u64 cgroups_resolved;		/* pending cgroups classified by id, their record lost */
 	__u64 own_signals;	/* SIGPIPE/SIGXFSZ from lookout's own writes, not reported */
+	__u64 metadata_pending;	/* started containers whose name and image have not come */
 };
 void pipeline_counts(const struct pipeline *pl, struct pipeline_counts *out);
+/* Once in a while: retry metadata still missing (container_update when it comes). */
+void pipeline_tick(struct pipeline *pl, __u64 now_ns);
 
 /* The live output (stdout): lookout stops once it is not OK. */
 enum pipeline_output {

@@ -24,6 +24,7 @@ enum report_type {
 	REPORT_LOOKOUT_START,
 	REPORT_LOOKOUT_STOP,
 	REPORT_LOST,
+	REPORT_CONTAINER_UPDATE,	/* name and image came after its first events */
 };
 
 /* Why a process ended: one verdict per exit, from what lookout saw. */
@@ -133,6 +134,7 @@ struct lookout_totals {
 	__u64 tracked_full;		/* processes left untracked: tracked map full */
 	__u64 cgroups_full;		/* cgroups made while the cgroups map was full */
 	__u64 cgroups_resolved;		/* pending cgroups settled by id, their record lost */
+	__u64 metadata_pending;		/* started containers whose name and image have not come */
 	__u64 not_written;	/* meant for the live output, which did not take them */
 };
 

@@ -5,12 +5,13 @@ it back from lookout's own JSON lines."""
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lookout import (BINARY, Lookout, Scope, brief, build_segv, check_contract,  # noqa: E402
-                     dig, run)
+                     dig, run, wait_until)
 
 HELPERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers")
 
@@ -149,6 +150,68 @@ def test_loss_names_the_containers():
         assert sum(per.values()) == total, (per, total)
         exits = lk.events("exit", lambda e: dig(e, "container.id") in ids and e["comm"] == "true")
         assert len(exits) + total >= 3000, "%d exits written and %d lost of 3000" % (len(exits), total)
+
+
+def test_late_metadata_is_announced():
+    """The runtime writes a container's state after its first process runs (a
+    slow or restarting dockerd): container_start goes out without a name, then
+    container_update names it, in that order, and its end carries the name.
+    The host is seen through --host-root, so the state written is lookout's
+    alone, never the real dockerd's."""
+    mem = "/sys/fs/cgroup/memory"
+    if not os.path.isdir(mem + "/docker"):
+        raise AssertionError("this test needs Docker's v1 memory cgroup at " + mem + "/docker")
+    with Scope("latemeta") as s:
+        root = s.tmpdir()
+        for sub, src in (("proc", "/proc"), ("sys/fs/cgroup", "/sys/fs/cgroup")):
+            os.makedirs(os.path.join(root, sub))
+            subprocess.run(["mount", "--rbind", src, os.path.join(root, sub)], check=True)
+            s.defer(lambda sub=sub: subprocess.run(["umount", "-R", "-l", os.path.join(root, sub)]))
+        cid = secrets.token_hex(32)
+        state = os.path.join(root, "var/lib/docker/containers", cid)
+        os.makedirs(state)
+        cg = os.path.join(mem, "docker", cid)
+        with Lookout("--json", "--host-root", root) as lk:
+            os.mkdir(cg)
+            s.defer(lambda: wait_until(lambda: _rmdir_ok(cg), 10, "rmdir " + cg))
+            box = s.popen(["/bin/sh", "-c", "echo $$ > %s/cgroup.procs; "
+                           "exec unshare --pid --fork /bin/sleep 30" % cg])
+            st = lk.wait_for("container_start", lambda e: dig(e, "container.id") == cid,
+                             what="the start of the late container")[0]
+            assert st["container"]["name"] is None, st["container"]
+            name = s.name("late")
+            with open(os.path.join(state, "config.v2.json"), "w") as f:
+                json.dump({"ID": cid, "Name": "/" + name,
+                           "Config": {"Image": "lookout-test/late:1"}}, f)
+            up = lk.wait_for("container_update", lambda e: dig(e, "container.id") == cid,
+                             timeout=15, what="container_update with the name")[0]
+            assert up["container"]["name"] == name, up
+            assert up["container"]["image"] == "lookout-test/late:1", up
+            assert up["host_pid"] == st["host_pid"], (up, st)
+            box.kill()
+            subprocess.run(["pkill", "-9", "-f", "^/bin/sleep 30$"])  # the box's init
+            ce = lk.wait_for("container_exit", lambda e: dig(e, "container.id") == cid,
+                             timeout=15, what="the end of the late container")[0]
+            lk.stop()
+        assert ce["container"]["name"] == name, ce["container"]
+        order = [e["event"] for e in lk.events() if dig(e, "container.id") == cid
+                 and e["event"] in ("container_start", "container_update", "container_exit")]
+        assert order == ["container_start", "container_update", "container_exit"], order
+        # Other containers on this host have no state under this root: they
+        # stay pending, and are counted so.
+        stop = lk.events("lookout_stop")[0]
+        others = {dig(e, "container.id") for e in lk.events("container_start")} - {cid}
+        assert stop["totals"]["metadata_pending"] == len(others), (stop["totals"], others)
+
+
+def _rmdir_ok(d):
+    try:
+        os.rmdir(d)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    return True
 
 
 def test_why_reads_stdin_and_says_when_nothing_matches():
