@@ -30,6 +30,7 @@
 
 #define POLL_MS 100
 #define LOST_CHECK_NS (1000ULL * 1000 * 1000)
+#define LOST_CHECK_MAX_NS (5 * LOST_CHECK_NS)
 /* What a stop spends on an output that does not take its records: then lookout
  * gives up on it, counts what it did not write, and exits. */
 #define STOP_FLUSH_MS 2000
@@ -181,6 +182,7 @@ struct reader {
 	struct ring_buffer *rb;
 	bool alert;			/* write each record out as soon as it is handled */
 	unsigned int taken;
+	__u64 last_ns;			/* time of the last record taken */
 };
 
 struct round {
@@ -194,6 +196,8 @@ static int take(void *ctx, void *data, size_t size)
 
 	if (pipeline_queue(r->pl, data, size, r->alert))
 		return -ENOMEM;
+	if (size >= sizeof(struct lk_hdr))
+		r->last_ns = ((const struct lk_hdr *)data)->time_ns;
 	return ++r->taken >= ROUND_MAX ? ROUND_FULL : 0;
 }
 
@@ -209,6 +213,7 @@ static int take_round(struct round *r, int timeout_ms)
 	struct epoll_event ev[RINGS + 1];
 	bool full = false, caught_up = true;
 	int i, n = 0, err = 0, taken = 0;
+	__u64 upto = UINT64_MAX;
 
 	if (timeout_ms) {
 		n = epoll_wait(r->epfd, ev, RINGS + 1, timeout_ms);
@@ -224,6 +229,9 @@ static int take_round(struct round *r, int timeout_ms)
 		taken += r->ring[i].taken;
 		if (err == ROUND_FULL) {
 			full = true;
+			/* It may hold older records than the others gave: wait for them. */
+			if (r->ring[i].last_ns < upto)
+				upto = r->ring[i].last_ns;
 			/* Records of processes may be left: removed cgroups must wait. */
 			caught_up = caught_up && i == RING_CGROUPS;
 			err = 0;
@@ -231,7 +239,7 @@ static int take_round(struct round *r, int timeout_ms)
 		if (err < 0)
 			break;
 	}
-	pipeline_drain(r->ring[0].pl, caught_up && err >= 0);
+	pipeline_drain(r->ring[0].pl, caught_up && err >= 0, upto);
 	if (err < 0)
 		return err;
 	return full ? ROUND_MAX : taken;
@@ -437,6 +445,7 @@ int main(int argc, char **argv)
 	bool warned_full = false;
 	__u64 stop_ns;
 	int err, audit_fd = -1, status;
+	__u64 now, backlog_ns;		/* since when every round has been full (0: not) */
 	struct syslog_sink *sink = NULL;
 	struct metrics *metrics = NULL;
 	char oerr[1024];
@@ -527,6 +536,7 @@ int main(int argc, char **argv)
 		goto fail;
 
 	drops.since_ns = clock_ns(CLOCK_BOOTTIME);
+	backlog_ns = 0;
 	while (!stop_signal && pipeline_output_state(pl) == PIPELINE_OUTPUT_OK) {
 		err = take_round(&round, POLL_MS);
 		if (err < 0) {
@@ -542,7 +552,20 @@ int main(int argc, char **argv)
 				pipeline_set_audit_fd(pl, audit_fd);
 			audit_fd = -1;
 		}
-		if (clock_ns(CLOCK_BOOTTIME) - drops.since_ns >= LOST_CHECK_NS) {
+		/* Drops are reported once the rings are read through, so the
+		 * containers they name are known by then (a backlog may still hold
+		 * their first records), or after LOST_CHECK_MAX_NS of backlog. */
+		now = clock_ns(CLOCK_BOOTTIME);
+		/* A round that waited on a stalled output says nothing of what
+		 * piled up meanwhile: read once more, without waiting, to know. */
+		if (now - drops.since_ns >= LOST_CHECK_NS && err != ROUND_MAX)
+			err = take_round(&round, 0);
+		if (err != ROUND_MAX)
+			backlog_ns = 0;
+		else if (!backlog_ns)
+			backlog_ns = now;
+		if (now - drops.since_ns >= LOST_CHECK_NS && err >= 0 &&
+		    (!backlog_ns || now - backlog_ns >= LOST_CHECK_MAX_NS)) {
 			pipeline_tick(pl, clock_ns(CLOCK_BOOTTIME));
 			check_drops(pl, &ld, &drops, &totals);
 			update_totals(pl, &totals, metrics);
@@ -563,6 +586,7 @@ int main(int argc, char **argv)
 	while (take_round(&round, 0) == ROUND_MAX &&
 	       clock_ns(CLOCK_BOOTTIME) - stop_ns < LOST_CHECK_NS)
 		;
+	pipeline_drain(pl, false, UINT64_MAX);	/* what waited for a ring left unread */
 	check_drops(pl, &ld, &drops, &totals);
 	update_totals(pl, &totals, metrics);
 	warn_cgroups_full(&totals, loader_cgroups_max(&ld), &warned_full);

@@ -259,7 +259,7 @@ static void put_lost_places(struct outbuf *b, const struct report *r)
 		outbuf_puts(b, i ? ",{" : "{");
 		outbuf_puts(b, "\"id\":");
 		json_put_string(b, p->id, strlen(p->id));
-		put_cstr(b, "name", p->c && p->c->meta.name[0] ? p->c->meta.name : NULL);
+		put_cstr(b, "name", p->name[0] ? p->name : NULL);
 		put_u64(b, "count", p->count);
 		outbuf_putc(b, '}');
 	}

@@ -83,7 +83,7 @@ static void put_lost_places(struct outbuf *b, const struct report *r)
 
 	for (i = 0; i < r->nr_lost_places; i++) {
 		const struct lost_place *p = &r->lost_places[i];
-		const char *name = p->c && p->c->meta.name[0] ? p->c->meta.name : p->id;
+		const char *name = p->name[0] ? p->name : p->id;
 
 		outbuf_puts(b, i ? ", " : " of ");
 		text_put_string(b, name, strlen(name));

@@ -23,6 +23,7 @@
 #include "verdict.h"
 
 #define RECENT_SIGNALS	1024
+#define ENDED_KEPT	256
 
 struct queued {
 	__u64 time_ns;
@@ -56,6 +57,14 @@ struct pipeline {
 	struct lk_signal_event *self_signal;	/* last signal sent to lookout itself */
 
 	struct pipeline_counts counts;
+	/* Containers that ended lately, so a loss counted after their end still
+	 * names them (their records may be dropped up to the very end). */
+	struct ended {
+		struct lk_ckey key;
+		char id[CONTAINER_ID_MAX];
+		char name[256];
+	} ended[ENDED_KEPT];
+	size_t ended_next;
 	__u64 meta_pending;		/* started containers still without metadata */
 };
 
@@ -254,6 +263,41 @@ static bool ends_container(const struct pipeline *pl, const struct lk_exit_event
 	return e->last_in_container;
 }
 
+static void remember_end(struct pipeline *pl, const struct lk_ckey *key,
+			 const struct container *c)
+{
+	struct ended *x = &pl->ended[pl->ended_next++ % ENDED_KEPT];
+
+	x->key = *key;
+	x->key.flags = 0;
+	snprintf(x->id, sizeof(x->id), "%s", c->id);
+	snprintf(x->name, sizeof(x->name), "%s", c->meta.name);
+}
+
+/* Name the container of a loss: a live one, one that ended lately, or its key. */
+static void place_loss(struct pipeline *pl, const struct lk_ckey *k, struct lost_place *lp)
+{
+	const struct container *c = containers_find(pl->cs, k);
+	size_t i;
+
+	if (c) {
+		snprintf(lp->id, sizeof(lp->id), "%s", c->id);
+		snprintf(lp->name, sizeof(lp->name), "%s", c->meta.name);
+		return;
+	}
+	for (i = 0; i < ENDED_KEPT; i++) {
+		const struct ended *x = &pl->ended[i];
+
+		if (x->id[0] && x->key.kind == k->kind && x->key.id == k->id) {
+			snprintf(lp->id, sizeof(lp->id), "%s", x->id);
+			snprintf(lp->name, sizeof(lp->name), "%s", x->name);
+			return;
+		}
+	}
+	snprintf(lp->id, sizeof(lp->id), "%s:%llu", k->kind == LK_CK_PIDNS ? "pidns" : "cgroup",
+		 (unsigned long long)k->id);
+}
+
 static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size_t size)
 {
 	struct report r = { .type = REPORT_EXIT, .time_ns = e->hdr.time_ns };
@@ -304,6 +348,7 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 		r.type = REPORT_CONTAINER_EXIT;
 		r.proc.c->started = false;
 		router_write(&pl->out, &r);
+		remember_end(pl, &e->proc.ckey, r.proc.c);
 		/* A sandbox is its PID namespace, which ends with its init. */
 		if (r.proc.c->match.runtime == RUNTIME_SANDBOX)
 			containers_remove(pl->cs, r.proc.c);
@@ -528,22 +573,59 @@ static void shrink(struct pipeline *pl)
 	router_shrink(&pl->out, KEEP_BYTES);
 }
 
-void pipeline_drain(struct pipeline *pl, bool caught_up)
+/* Keep the queued records from `from` on for the next round, packed at the
+ * front of a fresh arena. */
+static void hold_back(struct pipeline *pl, size_t from)
+{
+	size_t i, n = pl->queued - from, len = 0;
+	char *arena;
+
+	for (i = from; i < pl->queued; i++)
+		len += (pl->queue[i].size + 7) & ~(size_t)7;
+	arena = malloc(len ? len : 8);
+	if (!arena) {
+		/* No room to wait: handle them now, out of order, rather than lose them. */
+		for (i = from; i < pl->queued; i++)
+			handle(pl, pl->arena + pl->queue[i].off, pl->queue[i].size);
+		pl->queued = 0;
+		pl->arena_len = 0;
+		return;
+	}
+	for (len = 0, i = from; i < pl->queued; i++) {
+		memcpy(arena + len, pl->arena + pl->queue[i].off, pl->queue[i].size);
+		pl->queue[i].off = len;
+		len += (pl->queue[i].size + 7) & ~(size_t)7;
+	}
+	memmove(pl->queue, pl->queue + from, n * sizeof(*pl->queue));
+	free(pl->arena);
+	pl->arena = arena;
+	pl->arena_cap = len ? len : 8;
+	pl->arena_len = len;
+	pl->queued = n;
+}
+
+void pipeline_drain(struct pipeline *pl, bool caught_up, __u64 upto_ns)
 {
 	size_t i;
 
 	if (pl->queued > 1)
 		qsort(pl->queue, pl->queued, sizeof(*pl->queue), queued_cmp);
-	for (i = 0; i < pl->queued; i++) {
+	for (i = 0; i < pl->queued && pl->queue[i].time_ns <= upto_ns; i++) {
 		handle(pl, pl->arena + pl->queue[i].off, pl->queue[i].size);
 		/* Someone may be waiting for this one: out now, not after the round. */
 		if (pl->queue[i].alert)
 			router_flush(&pl->out);
 	}
-	pl->queued = 0;
-	pl->arena_len = 0;
+	if (i < pl->queued) {
+		hold_back(pl, i);
+		caught_up = false;
+	} else {
+		pl->queued = 0;
+		pl->arena_len = 0;
+	}
 	router_flush(&pl->out);
-	shrink(pl);
+	if (!pl->queued)
+		shrink(pl);
 	cgroup_map_round_end(pl->cgroups, caught_up);
 }
 
@@ -661,13 +743,7 @@ void pipeline_lost(struct pipeline *pl, __u64 now_ns, __u64 count, __u64 since_n
 		if (!p->count)
 			continue;
 		k.flags = 0;
-		lp[n].c = containers_find(pl->cs, &k);
-		if (lp[n].c)
-			snprintf(lp[n].id, sizeof(lp[n].id), "%s", lp[n].c->id);
-		else if (k.kind == LK_CK_PIDNS)
-			snprintf(lp[n].id, sizeof(lp[n].id), "pidns:%llu", (unsigned long long)k.id);
-		else
-			snprintf(lp[n].id, sizeof(lp[n].id), "cgroup:%llu", (unsigned long long)k.id);
+		place_loss(pl, &k, &lp[n]);
 		lp[n].count = p->count;
 		placed += p->count;
 		n++;

@@ -45,10 +45,14 @@ void pipeline_free(struct pipeline *pl);
 /* Queue one ring-buffer record (copied); `alert` if it came through the alerts
  * ring, to be written out as soon as it is handled. Returns 0, or -ENOMEM. */
 int pipeline_queue(struct pipeline *pl, const void *data, size_t size, bool alert);
-/* Handle the queued records in kernel time order and write the result.
+/* Handle the queued records in kernel time order, up to upto_ns, and write the
+ * result; later ones wait for the next round. A ring the round left unfinished
+ * may still hold records older than what the others gave: upto_ns is the time
+ * of the last record taken from it, so a container's end (an alert) is never
+ * handled before its own older events (a backlog in the events ring).
  * caught_up: the rings that carry process records were read empty this round,
  * so removed cgroups can be forgotten (see cgroup_map.h). */
-void pipeline_drain(struct pipeline *pl, bool caught_up);
+void pipeline_drain(struct pipeline *pl, bool caught_up, __u64 upto_ns);
 /* Cgroup records were dropped: settle what they would have (cgroup_map_recover). */
 void pipeline_cgroups_lost(struct pipeline *pl);
 

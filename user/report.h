@@ -118,8 +118,8 @@ struct report {
 
 /* Records of one container that a `lost` event counts. */
 struct lost_place {
-	const struct container *c;	/* NULL: ended and forgotten since */
 	char id[CONTAINER_ID_MAX];	/* its id, or pidns:<inode> */
+	char name[256];			/* "" when not known */
 	__u64 count;
 };
 

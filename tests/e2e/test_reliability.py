@@ -239,6 +239,73 @@ def test_no_phantom_sandbox_at_startup():
                 check_contract(mine[:50])
 
 
+# ---------------------------------------------------------------------------
+# A stalled reader
+
+STALL_ROUNDS = 4000
+
+
+def test_stalled_reader_places_every_event():
+    """The reader of --json stops reading during an exec/exit storm in a
+    container, then reads again. Every exit of the storm is written inside its
+    container or counted lost for it, and the container's end comes after all
+    of its own events, whichever ring they travelled."""
+    from lookout import BINARY, dig, parse_line
+    with Scope("stall") as s:
+        p = subprocess.Popen([BINARY, "--json", "--all"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        s.defer(lambda: p.poll() is None and p.kill())
+        first = p.stdout.readline()
+        assert b"lookout_start" in first, first
+        d = s.tmpdir()
+        c = s.docker_run("sh", "-c", "while [ ! -e /x/go ]; do sleep 0.1; done; i=0; "
+                         "while [ $i -lt %d ]; do /bin/true; i=$((i+1)); done" % STALL_ROUNDS,
+                         opts=["-v", "%s:/x" % d])
+        time.sleep(1)
+        # The reader pauses (reads nothing) until the storm and the container
+        # are over: its end then waits in the alerts ring behind a backlog of
+        # its own older events in the events ring.
+        open(os.path.join(d, "go"), "w").close()
+        c.wait_exited(timeout=120)
+        time.sleep(1)
+        t0 = time.monotonic()
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            raw = p.stdout.readline()
+            if not raw:
+                break
+            e = parse_line(raw.rstrip(b"\n"))
+            lines.append(e)
+            if e["event"] == "container_exit" and dig(e, "container.id") == c.id:
+                # Everything older than its end came before it. The stop
+                # reports what the kernel dropped meanwhile.
+                p.send_signal(signal.SIGINT)
+                break
+        # Through the same buffered reader: it may hold the next line's start.
+        rest = p.stdout.read()
+        err = p.stderr.read()
+        p.wait(30)
+        for raw in rest.splitlines():
+            lines.append(parse_line(raw))
+        assert p.returncode == 0, err.decode()
+        check_contract([e for e in lines if dig(e, "container.id") == c.id])
+        mine = [i for i, e in enumerate(lines) if dig(e, "container.id") == c.id]
+        end = [i for i in mine if lines[i]["event"] == "container_exit"]
+        assert len(end) == 1, "container_exit of the storm container: %d" % len(end)
+        after = [brief(lines[i]) for i in mine if i > end[0]]
+        assert not after, "events of the container after its end: %s" % after[:5]
+        nowhere = [e for e in lines if e["event"] == "exit" and e.get("comm") == "true"
+                   and e.get("container") is None]
+        assert not nowhere, "%d storm exits written with container null" % len(nowhere)
+        exits = sum(1 for i in mine if lines[i]["event"] == "exit" and lines[i]["comm"] == "true")
+        lost = sum(pl["count"] for e in lines if e["event"] == "lost"
+                   for pl in e.get("containers", []) if pl["id"] == c.id)
+        assert exits + lost >= STALL_ROUNDS, \
+            "%d exits written and %d counted lost of %d; lost events: %s" % (
+                exits, lost, STALL_ROUNDS, [e for e in lines if e["event"] == "lost"])
+
+
 if __name__ == "__main__":
     from lookout import main
     sys.exit(main(globals()))
