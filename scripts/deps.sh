@@ -26,6 +26,8 @@ TEST=(
 	python3 util-linux iproute2 jq procps tar
 	# output tests: a real syslog receiver and a real Prometheus
 	rsyslog prometheus
+	# the live view in a real terminal (test_liveview.py)
+	tmux
 )
 
 usage() {

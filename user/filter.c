@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,7 +166,7 @@ int filter_add_container(struct filter *f, const char *name_or_id, char *err, si
 {
 	size_t i, n = name_or_id ? strlen(name_or_id) : 0;
 
-	if (!n || n > 255) {
+	if (!n || n > FILTER_NAME_MAX) {
 		snprintf(err, errlen, "a container name or id prefix of 1 to 255 characters");
 		return -EINVAL;
 	}
@@ -184,7 +185,43 @@ int filter_add_container(struct filter *f, const char *name_or_id, char *err, si
 	return 0;
 }
 
-/* A name matches exactly; an id by prefix, as Docker accepts them. */
+#define MARK "\xe2\x80\xa6"	/* … as the live view cuts a name */
+
+/*
+ * One --container value against one container. A name matches exactly, by a
+ * glob (fnmatch: web-*), or by its start when cut with the mark as the live
+ * view shows it (payments-work…); an id by prefix, as Docker accepts them.
+ * The live view's whole cell, name/id, matches too.
+ */
+static bool container_match_one(const char *want, const struct container *c)
+{
+	const char *name = c->meta.name, *slash;
+	size_t n = strlen(want), m = strlen(MARK);
+	char part[FILTER_NAME_MAX + 1];
+
+	if (!strncmp(c->id, want, n))
+		return true;
+	if (!name[0])
+		return false;
+	if (!strcmp(name, want))
+		return true;
+	if (strpbrk(want, "*?[") && !fnmatch(want, name, 0))
+		return true;
+	slash = strrchr(want, '/');
+	if (slash && slash[1] && strspn(slash + 1, "0123456789abcdef") == strlen(slash + 1) &&
+	    (size_t)(slash - want) <= FILTER_NAME_MAX) {
+		/* "name…/ee1c42390": both halves must agree */
+		memcpy(part, want, (size_t)(slash - want));
+		part[slash - want] = '\0';
+		return !strncmp(c->id, slash + 1, strlen(slash + 1)) &&
+		       container_match_one(part, c);
+	}
+	/* only a cut name is a prefix: a plain --container web never takes web-2 */
+	if (n <= m || strcmp(want + n - m, MARK))
+		return false;
+	return !strncmp(name, want, n - m);
+}
+
 static bool container_match(const struct filter *f, const struct container *c)
 {
 	unsigned int i;
@@ -193,12 +230,9 @@ static bool container_match(const struct filter *f, const struct container *c)
 		return true;
 	if (!c)
 		return false;
-	for (i = 0; i < f->nr_containers; i++) {
-		const char *want = f->containers[i];
-
-		if (!strcmp(c->meta.name, want) || !strncmp(c->id, want, strlen(want)))
+	for (i = 0; i < f->nr_containers; i++)
+		if (container_match_one(f->containers[i], c))
 			return true;
-	}
 	return false;
 }
 

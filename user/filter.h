@@ -14,6 +14,7 @@
 #include "report.h"
 
 #define FILTER_MAX_CONTAINERS 32
+#define FILTER_NAME_MAX 255
 
 struct filter {
 	unsigned int events;		/* bit per enum report_type; 0 = all */

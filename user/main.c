@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "lookout.skel.h"
 #include "options.h"
+#include "output.h"
 #include "pipeline.h"
 #include "privileges.h"
 #include "proc.h"
@@ -394,7 +395,8 @@ static void print_summary(const struct lookout_totals *t, enum pipeline_output o
 		[PIPELINE_OUTPUT_STALLED] = ": the output's reader took nothing for 2 s after the stop",
 	};
 
-	fprintf(stderr, "lookout: %llu events seen, %llu written, %llu not written%s, %llu "
+	fprintf(stderr, "lookout: %llu records read from the kernel, %llu events written (lookout's "
+			"own included), %llu not written%s, %llu "
 			"dropped in the kernel (events %llu, alerts %llu, cgroups %llu); the kernel "
 			"wrote %llu; %llu bad records; %llu processes untracked (tracked map full), "
 			"%llu cgroups made while the cgroups map was full, %llu pending cgroups "
@@ -500,6 +502,8 @@ int main(int argc, char **argv)
 	popts.only_kills = o.only_kills;
 	popts.filter = &o.filter;
 	popts.color = !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	if (!o.json)
+		text_view_init(STDOUT_FILENO, o.no_trunc, o.utc);
 	popts.out_fd = STDOUT_FILENO;
 	popts.audit_fd = audit_fd;
 	popts.cgroups_map_fd = bpf_map__fd(ld.skel->maps.cgroups);

@@ -61,6 +61,8 @@ enum {
 	OPT_METRICS,
 	OPT_CGROUPS_BUFFER,
 	OPT_CGROUPS_MAX,
+	OPT_NO_TRUNC,
+	OPT_UTC,
 };
 
 static const struct argp_option option_table[] = {
@@ -98,6 +100,9 @@ static const struct argp_option option_table[] = {
 	  "Also send every event to syslog: udp://HOST:PORT, tcp://HOST:PORT or local", 0 },
 	{ "metrics", OPT_METRICS, "ADDR:PORT", 0,
 	  "Serve Prometheus metrics on http://ADDR:PORT/metrics", 0 },
+	{ "no-trunc", OPT_NO_TRUNC, NULL, 0,
+	  "Live view: show names and details whole (wrapped at spaces), never cut with …", 0 },
+	{ "utc", OPT_UTC, NULL, 0, "Live view: times and dates in UTC (default: local time)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },	/* -h: --help, as people expect */
 	{ 0 },
@@ -208,6 +213,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'v':
 		o->loader.verbose = true;
+		break;
+	case OPT_NO_TRUNC:
+		o->no_trunc = true;
+		break;
+	case OPT_UTC:
+		o->utc = true;
 		break;
 	case OPT_AUDIT_LOG:
 		if (!*arg) {

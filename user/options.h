@@ -10,6 +10,8 @@
 struct lookout_options {
 	bool json;
 	bool only_kills;
+	bool no_trunc;			/* live view: wrap, never cut */
+	bool utc;			/* live view: times in UTC */
 	const char *audit_log;
 	const char *syslog_url;		/* --syslog, checked */
 	const char *metrics_listen;	/* --metrics, checked */

@@ -81,6 +81,26 @@ static void test_match(void **state)
 	assert_false(filter_match(&f, &r));
 	f.containers[0] = "web";
 	assert_true(filter_match(&f, &r));
+	/* what the live view shows of a long name, its cell, and globs */
+	strcpy(c.meta.name, "payments-worker-blue");
+	f.containers[0] = "payments-work\xe2\x80\xa6";
+	assert_true(filter_match(&f, &r));
+	f.containers[0] = "payments-work\xe2\x80\xa6/abcdef012";
+	assert_true(filter_match(&f, &r));
+	f.containers[0] = "payments-work\xe2\x80\xa6/abcdef999";	/* another id */
+	assert_false(filter_match(&f, &r));
+	f.containers[0] = "payments-work";	/* plain: still exact */
+	assert_false(filter_match(&f, &r));
+	f.containers[0] = "orders-w\xe2\x80\xa6";
+	assert_false(filter_match(&f, &r));
+	f.containers[0] = "payments-*";
+	assert_true(filter_match(&f, &r));
+	f.containers[0] = "*-blu[de]";
+	assert_true(filter_match(&f, &r));
+	f.containers[0] = "*-green";
+	assert_false(filter_match(&f, &r));
+	f.containers[0] = "\xe2\x80\xa6";		/* the mark alone names nothing */
+	assert_false(filter_match(&f, &r));
 	r.proc.c = NULL;		/* a host process has no container */
 	assert_false(filter_match(&f, &r));
 	r.type = REPORT_LOST;		/* gaps always show */
