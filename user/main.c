@@ -498,6 +498,7 @@ int main(int argc, char **argv)
 	if (!cs)
 		goto nomem;
 	popts.json = o.json;
+	popts.format = o.format;
 	popts.all = o.loader.all;
 	popts.only_kills = o.only_kills;
 	popts.filter = &o.filter;

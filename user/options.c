@@ -16,6 +16,7 @@
 #include "netaddr.h"
 #include "options.h"
 #include "safe_file.h"
+#include "template.h"
 #include "version.h"
 
 const char *argp_program_version = "lookout " LOOKOUT_VERSION;
@@ -63,6 +64,7 @@ enum {
 	OPT_CGROUPS_MAX,
 	OPT_NO_TRUNC,
 	OPT_UTC,
+	OPT_FORMAT,
 };
 
 static const struct argp_option option_table[] = {
@@ -100,6 +102,9 @@ static const struct argp_option option_table[] = {
 	  "Also send every event to syslog: udp://HOST:PORT, tcp://HOST:PORT or local", 0 },
 	{ "metrics", OPT_METRICS, "ADDR:PORT", 0,
 	  "Serve Prometheus metrics on http://ADDR:PORT/metrics", 0 },
+	{ "format", OPT_FORMAT, "TEMPLATE", 0,
+	  "One line per event from a template of its JSON keys: '{{.time}} {{.event}} "
+	  "{{.container.name}}' (missing keys print nothing; {{json .sender}})", 0 },
 	{ "no-trunc", OPT_NO_TRUNC, NULL, 0,
 	  "Live view: show names and details whole (wrapped at spaces), never cut with …", 0 },
 	{ "utc", OPT_UTC, NULL, 0, "Live view: times and dates in UTC (default: local time)", 0 },
@@ -220,6 +225,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_UTC:
 		o->utc = true;
 		break;
+	case OPT_FORMAT: {
+		char err[256];
+
+		template_free(o->format);
+		o->format = template_parse(arg, err, sizeof(err));
+		if (!o->format) {
+			argp_error(state, "invalid --format: %s; give fields like "
+					  "'{{.time}} {{.event}} {{.container.name}}'", err);
+			return EINVAL;
+		}
+		break;
+	}
 	case OPT_AUDIT_LOG:
 		if (!*arg) {
 			argp_error(state, "--audit-log needs a file name");
@@ -365,4 +382,6 @@ void options_free(struct lookout_options *o)
 		return;
 	free(o->command_line);
 	o->command_line = NULL;
+	template_free(o->format);
+	o->format = NULL;
 }

@@ -19,6 +19,7 @@
 #include <syslog.h>
 #include "metrics.h"
 #include "pipeline.h"
+#include "template.h"
 #include "verdict.h"
 #include "syslog_sink.h"
 #include "proc.h"
@@ -486,7 +487,13 @@ static void write_report(struct pipeline *pl, const struct report *r)
 		pl->counts.not_written++;
 		return;
 	}
-	if (pl->opts.json) {
+	if (pl->opts.format) {
+		outbuf_reset(&pl->line);
+		json_write_report(&pl->line, &pl->host, r);
+		if (pl->line.failed || template_render_json(pl->opts.format, pl->line.data,
+							    pl->line.len, &pl->out))
+			pl->out.failed = 1;
+	} else if (pl->opts.json) {
 		json_write_report(&pl->out, &pl->host, r);
 	} else {
 		if (!pl->header_written) {
