@@ -5,7 +5,9 @@
  * Each filter restricts its own dimension only: --event the event types,
  * --signal the signal events, --origin the signal events and the exits they
  * caused (by the killer's origin), --container every event about a process
- * (a signal by its target's container). lookout's own events and
+ * (a signal by its target's container), and so do --image, --pod and
+ * --namespace; --pid the events of a process as itself, sender, target or
+ * killer; --out-of-band keeps only out-of-band signals and exits and tampering. lookout's own events and
  * `lost` always pass, so a filtered log still shows its gaps and its bounds.
  */
 #include <ctype.h>
@@ -222,6 +224,117 @@ static bool container_match_one(const char *want, const struct container *c)
 	return !strncmp(name, want, n - m);
 }
 
+static int add_pid(void *ctx, const char *item)
+{
+	struct filter *f = ctx;
+	unsigned long v;
+	char *end;
+
+	if (*item < '1' || *item > '9' || f->nr_pids >= FILTER_MAX_CONTAINERS)
+		return -1;
+	v = strtoul(item, &end, 10);
+	if (*end || v > 4194304)
+		return -1;
+	f->pids[f->nr_pids++] = (__u32)v;
+	return 0;
+}
+
+int filter_parse_pids(struct filter *f, const char *list, char *err, size_t errlen)
+{
+	int e = for_each_item(list, err, errlen, add_pid, f);
+
+	if (e)
+		snprintf(err + strlen(err), errlen - strlen(err),
+			 ": give host pids from 1 to 4194304, at most %d", FILTER_MAX_CONTAINERS);
+	return e;
+}
+
+int filter_add_glob(struct filter *f, enum filter_glob which, const char *glob, char *err,
+		    size_t errlen)
+{
+	const char **list = which == FILTER_IMAGE ? f->images :
+			    which == FILTER_POD ? f->pods : f->namespaces;
+	unsigned int *nr = which == FILTER_IMAGE ? &f->nr_images :
+			   which == FILTER_POD ? &f->nr_pods : &f->nr_namespaces;
+	size_t i, n = glob ? strlen(glob) : 0;
+
+	if (!n || n > 511) {
+		snprintf(err, errlen, "a name or glob of 1 to 511 characters");
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)glob[i] < 0x20 || glob[i] == 0x7f) {
+			snprintf(err, errlen, "control characters are not allowed");
+			return -EINVAL;
+		}
+	}
+	if (*nr >= FILTER_MAX_CONTAINERS) {
+		snprintf(err, errlen, "at most %d of these filters", FILTER_MAX_CONTAINERS);
+		return -EINVAL;
+	}
+	list[(*nr)++] = glob;
+	return 0;
+}
+
+/* No globs: everything passes; else the value (never an unknown one) must match one. */
+static bool glob_match(const char *const *globs, unsigned int n, const char *value)
+{
+	unsigned int i;
+
+	if (!n)
+		return true;
+	if (!value[0])
+		return false;
+	for (i = 0; i < n; i++)
+		if (!fnmatch(globs[i], value, 0))
+			return true;
+	return false;
+}
+
+/* --image, --pod, --namespace: a host process (no container) never matches. */
+static bool meta_match(const struct filter *f, const struct container *c)
+{
+	if (!f->nr_images && !f->nr_pods && !f->nr_namespaces)
+		return true;
+	if (!c)
+		return false;
+	return glob_match(f->images, f->nr_images, c->meta.image) &&
+	       glob_match(f->pods, f->nr_pods, c->meta.pod) &&
+	       glob_match(f->namespaces, f->nr_namespaces, c->meta.k8s_namespace);
+}
+
+static bool pid_listed(const struct filter *f, const struct proc_view *p)
+{
+	unsigned int i;
+
+	if (!p || !p->k)
+		return false;
+	for (i = 0; i < f->nr_pids; i++)
+		if (f->pids[i] == p->k->pid)
+			return true;
+	return false;
+}
+
+/* --pid: the process itself, a signal's sender or target, or the killer of an exit. */
+static bool pid_match(const struct filter *f, const struct report *r)
+{
+	if (!f->nr_pids)
+		return true;
+	if (r->type == REPORT_SIGNAL)
+		return pid_listed(f, &r->signal->sender) || pid_listed(f, &r->signal->target);
+	return pid_listed(f, &r->proc) || (r->killed_by && pid_listed(f, &r->killed_by->sender));
+}
+
+/* --out-of-band: what should alarm (lost and lookout's own passed already). */
+static bool alarm_match(const struct filter *f, const struct report *r)
+{
+	if (!f->out_of_band)
+		return true;
+	if (r->type == REPORT_SIGNAL && r->signal->tamper)
+		return true;
+	return report_out_of_band(r);
+}
+
 static bool container_match(const struct filter *f, const struct container *c)
 {
 	unsigned int i;
@@ -266,5 +379,5 @@ bool filter_match(const struct filter *f, const struct report *r)
 			return false;
 		c = r->proc.c;
 	}
-	return container_match(f, c);
+	return container_match(f, c) && meta_match(f, c) && pid_match(f, r) && alarm_match(f, r);
 }

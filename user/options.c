@@ -65,6 +65,11 @@ enum {
 	OPT_NO_TRUNC,
 	OPT_UTC,
 	OPT_FORMAT,
+	OPT_PID,
+	OPT_IMAGE,
+	OPT_POD,
+	OPT_NAMESPACE,
+	OPT_OUT_OF_BAND,
 };
 
 static const struct argp_option option_table[] = {
@@ -76,6 +81,16 @@ static const struct argp_option option_table[] = {
 	  "Append out-of-band signals and kills as JSON lines to FILE (created 0600)", 0 },
 	{ "container", OPT_CONTAINER, "NAME|ID", 0,
 	  "Only events of this container (exact name or id prefix; repeatable)", 0 },
+	{ "pid", OPT_PID, "PID,...", 0,
+	  "Only events of these host pids (the process, or a signal's sender or target)", 0 },
+	{ "image", OPT_IMAGE, "GLOB", 0, "Only events of containers of this image (repeatable)",
+	  0 },
+	{ "pod", OPT_POD, "GLOB", 0, "Only events of this Kubernetes pod's containers", 0 },
+	{ "namespace", OPT_NAMESPACE, "GLOB", 0,
+	  "Only events of containers in this Kubernetes namespace", 0 },
+	{ "out-of-band", OPT_OUT_OF_BAND, NULL, 0,
+	  "Only what should alarm: out-of-band signals and kills, tampering with lookout, "
+	  "lost records, lookout's start and stop", 0 },
 	{ "event", OPT_EVENT, "TYPE,...", 0,
 	  "Only these events: exec, exit, signal, container_start, container_exit, oom", 0 },
 	{ "signal", OPT_SIGNAL, "SIG,...", 0, "Only signal events of these signals (KILL,TERM,9)",
@@ -307,6 +322,30 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return EINVAL;
 		}
 		break;
+	case OPT_OUT_OF_BAND:
+		o->filter.out_of_band = true;
+		break;
+	case OPT_PID:
+	case OPT_IMAGE:
+	case OPT_POD:
+	case OPT_NAMESPACE: {
+		char err[256] = "";
+		int bad;
+
+		if (key == OPT_PID)
+			bad = filter_parse_pids(&o->filter, arg, err, sizeof(err));
+		else
+			bad = filter_add_glob(&o->filter, key == OPT_IMAGE ? FILTER_IMAGE :
+					      key == OPT_POD ? FILTER_POD : FILTER_NAMESPACE,
+					      arg, err, sizeof(err));
+		if (bad) {
+			argp_error(state, "invalid --%s '%s': %s",
+				   key == OPT_PID ? "pid" : key == OPT_IMAGE ? "image" :
+				   key == OPT_POD ? "pod" : "namespace", arg, err);
+			return EINVAL;
+		}
+		break;
+	}
 	case OPT_CONTAINER:
 	case OPT_EVENT:
 	case OPT_SIGNAL:
