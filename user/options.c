@@ -19,7 +19,15 @@
 #include "template.h"
 #include "version.h"
 
-const char *argp_program_version = "lookout " LOOKOUT_VERSION;
+/* --version, -V: the version, the commit built and the libbpf it runs with. */
+static void print_version(FILE *f, struct argp_state *state)
+{
+	(void)state;
+	fprintf(f, "lookout %s (commit %s, libbpf %s)\n", LOOKOUT_VERSION, lookout_commit(),
+		lookout_libbpf_version());
+}
+
+void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
 
 static const char doc[] =
 	"lookout: who started, signalled and killed the processes of your containers.\n"

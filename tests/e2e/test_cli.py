@@ -84,12 +84,25 @@ def man_version(path):
     raise AssertionError("no .TH line in %s" % path)
 
 
+def _libbpf_package_version():
+    """The installed libbpf's version, from dpkg ("1:1.1.0-1" -> "1.1.0")."""
+    v = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libbpf1"], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL).stdout.decode()
+    return re.sub(r"^\d+:", "", v)
+
+
 def test_one_version_everywhere():
     rc, out, err = run("--version")
     assert rc == 0, err
-    m = re.match(r"^lookout (\S+)\n$", out)
+    m = re.match(r"^lookout (\S+) \(commit ([0-9a-f]{7,}(-dirty)?|unknown), libbpf (\d+\.\d+)\)\n$",
+                 out)
     assert m, out
     version = m.group(1)
+    head = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode().strip()
+    if head and not os.environ.get("LOOKOUT_BIN"):
+        assert m.group(2).split("-")[0] == head, (m.group(2), head)
+    assert m.group(4) == re.sub(r"^(\d+\.\d+).*", r"\1", _libbpf_package_version()), out
     with Lookout("--json") as lk:
         lk.stop()
     start = lk.events("lookout_start")[0]
