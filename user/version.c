@@ -4,8 +4,13 @@
  * the libbpf it runs with. --version and lookout_build_info show them. */
 #include <bpf/libbpf.h>
 #include <stdio.h>
-#include "commit.h"
 #include "version.h"
+/* the Makefile writes commit.h in the build folder; other builds (fuzzing) lack it */
+#if __has_include("commit.h")
+#include "commit.h"
+#else
+#define LOOKOUT_COMMIT ""
+#endif
 
 const char *lookout_commit(void)
 {
