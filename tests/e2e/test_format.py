@@ -35,6 +35,9 @@ def test_format_events_ps_inspect():
         assert line == ["%s %d ." % (c.name, c.pid)], line
         assert run([BINARY, "inspect", "--format", "{{.name}}:{{.process_count}}:"
                     "{{json .namespaces.pid.shared_with_host}}", c.name]) == c.name + ":1:false"
+        # inspect takes a name as the live view cuts it, and a unique start of a name
+        assert run([BINARY, "inspect", "--format", "{{.id}}", c.name[:-1] + "\u2026"]) == c.id
+        assert run([BINARY, "inspect", "--format", "{{.id}}", c.name[:-1]]) == c.id
         run(["kill", "-9", str(c.pid)])
         want = "container_exit|%s||out_of_band_kill||\"host\"" % c.name
         wait_until(lambda: want in open(out).read(), 20, "the formatted container_exit")
