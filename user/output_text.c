@@ -159,6 +159,8 @@ static size_t put_fitted(struct outbuf *b, const char *s, size_t n, size_t cols)
 {
 	size_t used, keep, sp;
 
+	if (!n)
+		return 0;	/* s may be an empty buffer's NULL */
 	if (text_display_width(s, n) <= cols) {
 		outbuf_put(b, s, n);
 		return text_display_width(s, n);
@@ -234,8 +236,7 @@ static void put_cell(struct outbuf *b, const char *s, size_t n, size_t width)
 		return;
 	}
 	if (view.no_trunc) {
-		outbuf_put(b, e.data, e.len);
-		cols = text_display_width(e.data, e.len);
+		cols = put_fitted(b, e.data, e.len, e.len);	/* whole */
 	} else {
 		cols = put_fitted(b, e.data, e.len, width);
 	}
@@ -243,6 +244,18 @@ static void put_cell(struct outbuf *b, const char *s, size_t n, size_t width)
 	while (!b->failed && cols++ < width)
 		outbuf_putc(b, ' ');
 	outbuf_putc(b, ' ');
+}
+
+/* "/" and the first n bytes of the id, escaped (an id comes from a cgroup path, which a
+ * container can name); returns the columns. */
+static size_t put_id(struct outbuf *b, const char *id, size_t n)
+{
+	size_t start;
+
+	outbuf_putc(b, '/');
+	start = b->len;
+	text_put_string(b, id, strnlen(id, n));
+	return b->failed ? 1 : 1 + text_display_width(b->data + start, b->len - start);
 }
 
 /*
@@ -253,7 +266,7 @@ static void put_cell(struct outbuf *b, const char *s, size_t n, size_t width)
 static void put_container_cell(struct outbuf *b, const struct container *c)
 {
 	struct outbuf e;
-	size_t cols;
+	size_t cols, used, keep;
 
 	if (!c) {
 		put_cell(b, "-", 1, 24);
@@ -265,32 +278,20 @@ static void put_container_cell(struct outbuf *b, const struct container *c)
 	}
 	outbuf_init(&e);
 	text_put_string(&e, c->meta.name, strlen(c->meta.name));
+	if (!view.no_trunc && !e.failed && text_display_width(e.data, e.len) > NAME_COLS) {
+		/* no word break here: a name is one word */
+		keep = bytes_for_cols(e.data, e.len, NAME_COLS - 1, &used);
+		e.len = keep;
+		outbuf_puts(&e, MARK);
+	}
+	put_id(&e, c->id, view.no_trunc ? 12 : 9);
 	if (e.failed) {
 		b->failed = 1;
 		outbuf_free(&e);
 		return;
 	}
-	if (view.no_trunc) {
-		outbuf_put(b, e.data, e.len);
-		cols = text_display_width(e.data, e.len);
-		outbuf_printf(b, "/%.12s", c->id);
-		cols += 1 + strnlen(c->id, 12);
-	} else {
-		size_t used, keep;
-
-		if (text_display_width(e.data, e.len) <= NAME_COLS) {
-			outbuf_put(b, e.data, e.len);
-			cols = text_display_width(e.data, e.len);
-		} else {
-			/* no word break here: a name is one word */
-			keep = bytes_for_cols(e.data, e.len, NAME_COLS - 1, &used);
-			outbuf_put(b, e.data, keep);
-			outbuf_puts(b, MARK);
-			cols = used + 1;
-		}
-		outbuf_printf(b, "/%.9s", c->id);
-		cols += 1 + strnlen(c->id, 9);
-	}
+	/* an id escaped (\xNN) can still be too wide: the cell is cut as a whole then */
+	cols = put_fitted(b, e.data, e.len, view.no_trunc ? e.len : 24);
 	outbuf_free(&e);
 	while (!b->failed && cols++ < 24)
 		outbuf_putc(b, ' ');
@@ -570,6 +571,10 @@ void text_write_report(struct outbuf *b, const struct report_host *h, const stru
 		line_cols = b->failed ? 0 : text_display_width(b->data + start, b->len - start);
 		if (line_cols >= (size_t)width - 8) {
 			/* --no-trunc cells pushed the details off the row: their own lines */
+			while (b->len > start && b->data[b->len - 1] == ' ')
+				b->len--;
+			if (alert)
+				outbuf_puts(b, COLOR_RESET);
 			outbuf_putc(b, '\n');
 			if (alert)
 				outbuf_puts(b, alert);
