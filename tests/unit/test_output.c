@@ -172,6 +172,33 @@ static void test_text_one_line(void **state)
 	outbuf_free(&b);
 }
 
+/* A date line before the first row and when the day changes (here in UTC, --utc):
+ * 2025-11-29T23:59:59.900Z, then 0.2 s later, the next day. */
+static void test_text_date_lines(void **state)
+{
+	struct lk_proc k;
+	struct report r = { .type = REPORT_EXEC };
+	struct outbuf b;
+	const char *second;
+
+	(void)state;
+	make_proc(&k);
+	r.proc.k = &k;
+	text_view_init(-1, false, true);
+	outbuf_init(&b);
+	r.time_ns = 1764460799900000000ULL - 1764405234000000000ULL;
+	text_write_report(&b, &host, &r, false);
+	text_write_report(&b, &host, &r, false);	/* same day: no new date line */
+	r.time_ns += 200000000ULL;
+	text_write_report(&b, &host, &r, false);
+	assert_memory_equal(b.data, "--- Sat 2025-11-29 UTC ---\n23:59:59.900 exec", 44);
+	second = strstr(b.data + 1, "--- ");
+	assert_non_null(second);
+	assert_memory_equal(second, "--- Sun 2025-11-30 UTC ---\n00:00:00.100 exec", 44);
+	assert_null(strstr(second + 1, "--- "));
+	outbuf_free(&b);
+}
+
 /* Every line of b fits in `cols` columns; returns the number of lines. */
 static int check_lines_fit(const struct outbuf *b, size_t cols)
 {
@@ -260,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_signal_names),
 		cmocka_unit_test(test_text_one_line),
 		cmocka_unit_test(test_text_fits_width),
+		cmocka_unit_test(test_text_date_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
