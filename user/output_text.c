@@ -336,6 +336,11 @@ static void put_exit_details(struct outbuf *b, const struct report *r)
 	outbuf_printf(b, "%s", cause_name(r->cause));
 	if (r->cause == CAUSE_OOM)
 		put_oom_scope(b, r->oom);
+	/* then who, while the row still has room */
+	if (r->killed_by) {
+		outbuf_puts(b, " killed_by=");
+		put_who(b, &r->killed_by->sender);
+	}
 	outbuf_putc(b, ' ');
 	if (r->code & 0x7f) {
 		name = signal_name(r->code & 0x7f);
@@ -345,8 +350,6 @@ static void put_exit_details(struct outbuf *b, const struct report *r)
 		outbuf_printf(b, "status=%d", report_exit_status(r->code));
 	}
 	if (r->killed_by) {
-		outbuf_puts(b, " killed_by=");
-		put_who(b, &r->killed_by->sender);
 		outbuf_printf(b, " origin=%s", origin_name(r->killed_by->origin));
 		if (r->killed_by->reraised)
 			outbuf_puts(b, " reraised");
@@ -365,10 +368,9 @@ static void put_signal_details(struct outbuf *b, const struct signal_view *s)
 		outbuf_puts(b, "TAMPER ");
 	if (s->out_of_band)
 		outbuf_puts(b, "OUT-OF-BAND ");
+	/* the target is the row's PID and COMM: the room goes to the sender */
 	outbuf_printf(b, "%s from ", name ? name : "?");
 	put_who(b, &s->sender);
-	outbuf_puts(b, " to ");
-	put_who(b, &s->target);
 	outbuf_printf(b, " origin=%s code=%s result=%s", origin_name(s->origin), code ? code : "?",
 		      signal_result_name(s->k->result));
 	if (method_name(s->k->method))
