@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The live view in a real terminal (tmux): at 80 and 120 columns no row is wider
 than the window, the verdict is on screen, a long container name shows its mark,
-and a resize (SIGWINCH) is followed."""
+and a resize (SIGWINCH) is followed, and not taken for tampering."""
 
 import os
 import subprocess
@@ -93,6 +93,9 @@ def test_terminal_80_and_120_columns():
                 rows = rows_of(tm.screen(), c2, 80)
                 assert rows and all(len(l) <= 80 for l in rows), "\n".join(rows)
                 check("\n".join(rows), 80, c2)
+                # the terminal's SIGWINCH is not an attack on lookout
+                tamper = [l for l in tm.screen().splitlines() if "TAMPER SIGWINCH" in l]
+                assert not tamper, "a resize reported as tampering:\n" + "\n".join(tamper)
             tm.stop()
             wait_until(lambda: "records read from the kernel" in open(tm.err).read(), 20,
                        "lookout's summary")
