@@ -384,6 +384,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		return EINVAL;
+	case ARGP_KEY_END:
+		if (o->json && o->format) {
+			argp_error(state, "--json and --format both choose the output: give one of them");
+			return EINVAL;
+		}
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

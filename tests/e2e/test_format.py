@@ -47,6 +47,10 @@ def test_format_events_ps_inspect():
         p = subprocess.run([BINARY, "ps", "--format", "{{.a"], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE)
         assert p.returncode == 64 and b"without its }}" in p.stderr, p.stderr
+        for args in (["--format", "{{.a {{.b}} }}"], ["--format", ""], ["--json", "--format", "{{.a}}"]):
+            p = subprocess.run([BINARY] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            assert p.returncode == 64 and p.stdout == b"" and b"--format" in p.stderr, \
+                (args, p.returncode, p.stderr)
 
 
 if __name__ == "__main__":
