@@ -34,6 +34,8 @@ static struct text_view {
 	bool utc;
 	long last_day;		/* the day of the last row (to print a date line); -1: none */
 	struct outbuf details;	/* scratch: one row's details before fitting */
+	struct outbuf cell;	/* scratch: one cell, escaped, before fitting */
+	struct outbuf line;	/* scratch: a first line to cut or wrap */
 } view = { .fd = -1, .width = TEXT_DEFAULT_WIDTH, .last_day = -1 };
 
 static volatile sig_atomic_t resized;
@@ -225,22 +227,20 @@ static void put_wrapped(struct outbuf *b, const char *s, size_t n, size_t cols,
  * then padded (a --no-trunc cell may be wider). */
 static void put_cell(struct outbuf *b, const char *s, size_t n, size_t width)
 {
-	struct outbuf e;
+	struct outbuf *e = &view.cell;
 	size_t cols;
 
-	outbuf_init(&e);
-	text_put_string(&e, s, n);
-	if (e.failed) {
+	outbuf_reset(e);
+	text_put_string(e, s, n);
+	if (e->failed) {
 		b->failed = 1;
-		outbuf_free(&e);
 		return;
 	}
 	if (view.no_trunc) {
-		cols = put_fitted(b, e.data, e.len, e.len);	/* whole */
+		cols = put_fitted(b, e->data, e->len, e->len);	/* whole */
 	} else {
-		cols = put_fitted(b, e.data, e.len, width);
+		cols = put_fitted(b, e->data, e->len, width);
 	}
-	outbuf_free(&e);
 	while (!b->failed && cols++ < width)
 		outbuf_putc(b, ' ');
 	outbuf_putc(b, ' ');
@@ -265,7 +265,7 @@ static size_t put_id(struct outbuf *b, const char *id, size_t n)
  */
 static void put_container_cell(struct outbuf *b, const struct container *c)
 {
-	struct outbuf e;
+	struct outbuf *e = &view.cell;
 	size_t cols, used, keep;
 
 	if (!c) {
@@ -276,23 +276,21 @@ static void put_container_cell(struct outbuf *b, const struct container *c)
 		put_cell(b, c->id, strlen(c->id), 24);
 		return;
 	}
-	outbuf_init(&e);
-	text_put_string(&e, c->meta.name, strlen(c->meta.name));
-	if (!view.no_trunc && !e.failed && text_display_width(e.data, e.len) > NAME_COLS) {
+	outbuf_reset(e);
+	text_put_string(e, c->meta.name, strlen(c->meta.name));
+	if (!view.no_trunc && !e->failed && text_display_width(e->data, e->len) > NAME_COLS) {
 		/* no word break here: a name is one word */
-		keep = bytes_for_cols(e.data, e.len, NAME_COLS - 1, &used);
-		e.len = keep;
-		outbuf_puts(&e, MARK);
+		keep = bytes_for_cols(e->data, e->len, NAME_COLS - 1, &used);
+		e->len = keep;
+		outbuf_puts(e, MARK);
 	}
-	put_id(&e, c->id, view.no_trunc ? 12 : 9);
-	if (e.failed) {
+	put_id(e, c->id, view.no_trunc ? 12 : 9);
+	if (e->failed) {
 		b->failed = 1;
-		outbuf_free(&e);
 		return;
 	}
 	/* an id escaped (\xNN) can still be too wide: the cell is cut as a whole then */
-	cols = put_fitted(b, e.data, e.len, view.no_trunc ? e.len : 24);
-	outbuf_free(&e);
+	cols = put_fitted(b, e->data, e->len, view.no_trunc ? e->len : 24);
 	while (!b->failed && cols++ < 24)
 		outbuf_putc(b, ' ');
 	outbuf_putc(b, ' ');
@@ -449,20 +447,19 @@ static void put_details(struct outbuf *b, const struct report *r, const struct p
  * with --no-trunc wrapped at spaces. */
 static void fit_line(struct outbuf *b, size_t start, size_t cols, const char *color)
 {
-	struct outbuf t;
+	struct outbuf *t = &view.line;
 
 	if (b->failed || text_display_width(b->data + start, b->len - start) <= cols)
 		return;
-	outbuf_init(&t);
-	outbuf_put(&t, b->data + start, b->len - start);
+	outbuf_reset(t);
+	outbuf_put(t, b->data + start, b->len - start);
 	b->len = start;
-	if (t.failed)
+	if (t->failed)
 		b->failed = 1;
 	else if (view.no_trunc)
-		put_wrapped(b, t.data, t.len, cols - strlen(NARROW_INDENT), NARROW_INDENT, color);
+		put_wrapped(b, t->data, t->len, cols - strlen(NARROW_INDENT), NARROW_INDENT, color);
 	else
-		put_fitted(b, t.data, t.len, cols);
-	outbuf_free(&t);
+		put_fitted(b, t->data, t->len, cols);
 }
 
 static bool two_lines(int width)
