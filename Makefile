@@ -50,6 +50,17 @@ $(OUTPUT)/user/%.o: user/%.c $(OUTPUT)/lookout.skel.h | $(OUTPUT)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# The commit the build is made from, rewritten only when it changes, so a plain
+# make stays a no-op; "unknown" outside a git checkout (a source tarball).
+$(OUTPUT)/commit.h: FORCE | $(OUTPUT)/user
+	$(Q)c=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown); \
+	git diff --quiet HEAD -- 2>/dev/null || c="$$c-dirty"; \
+	printf '#define LOOKOUT_COMMIT "%s"\n' "$$c" > $@.tmp; \
+	cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
+$(OUTPUT)/user/version.o: $(OUTPUT)/commit.h
+.PHONY: FORCE
+FORCE:
+
 $(OUTPUT)/lookout: $(USER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@

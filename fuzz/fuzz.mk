@@ -25,7 +25,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_CI_SECONDS ?= 10
 FUZZ_CFLAGS ?= -g -O1
 FUZZ_WERROR ?= -Werror
-FUZZ_LDLIBS ?= -ljson-c
+# -lbpf: --version names the libbpf it runs with (user/version.c)
+FUZZ_LDLIBS ?= -ljson-c -lbpf
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_ALL_CFLAGS = $(FUZZ_CFLAGS) -Wall -Wextra $(FUZZ_WERROR) -std=gnu11 -Iinclude -Iuser \
 		  -Ifuzz $(FUZZ_SAN)

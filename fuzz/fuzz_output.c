@@ -241,33 +241,56 @@ static void check_json(const struct outbuf *b, const struct report *r,
 	json_object_put(o);
 }
 
-static void check_text(const struct report *r, const struct report_host *h)
+/* The live view at one width: a date line (each call starts a new day, as the view is
+ * reset), then the row's lines; every line within the width (a --no-trunc one may hold a
+ * long cell), none with a control byte, all valid UTF-8. With colour, each of the row's
+ * lines, and only those, is wrapped in the alert colour when the report alarms. */
+static void check_text(const struct report *r, const struct report_host *h, size_t variant)
 {
-	struct outbuf b, c;
-	size_t at = 0;
+	static const int widths[] = { 80, 120, 40, 99, 100, 300 };
+	int width = widths[variant % 6];
+	bool no_trunc = variant & 8;
+	struct outbuf b, c, want;
+	const char *p, *nl, *end;
+	char cols[16];
 
+	snprintf(cols, sizeof(cols), "%d", width);
+	setenv("COLUMNS", cols, 1);
+	text_view_init(-1, no_trunc, variant & 16);
+	FUZZ_CHECK(text_view_width() == width, "width %d, not %d", text_view_width(), width);
 	outbuf_init(&b);
 	text_write_report(&b, h, r, false);
 	FUZZ_CHECK(!b.failed && b.len > 0 && b.data[b.len - 1] == '\n', "no line end");
-	FUZZ_CHECK(!ref_has_control((const uint8_t *)b.data, b.len - 1),
-		   "a control character in the live view: %s", b.data);
+	FUZZ_CHECK(!memcmp(b.data, "--- ", 4), "no date line first");
 	FUZZ_CHECK(ref_utf8_valid((const uint8_t *)b.data, b.len), "invalid UTF-8 in the live view");
+	for (p = b.data, end = b.data + b.len; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		FUZZ_CHECK(!ref_has_control((const uint8_t *)p, (size_t)(nl - p)),
+			   "a control character in the live view: %.*s", (int)(nl - p), p);
+		FUZZ_CHECK(no_trunc || text_display_width(p, (size_t)(nl - p)) <= (size_t)width,
+			   "a line of %zu columns in %d: %.*s", text_display_width(p, (size_t)(nl - p)),
+			   width, (int)(nl - p), p);
+	}
 
+	text_view_init(-1, no_trunc, variant & 16);
 	outbuf_init(&c);
 	text_write_report(&c, h, r, true);
 	FUZZ_CHECK(!c.failed, "allocation failed");
-	if (report_out_of_band(r)) {
-		FUZZ_CHECK(c.len == b.len + strlen(COLOR_ALERT) + strlen(COLOR_RESET) &&
-				   !memcmp(c.data, COLOR_ALERT, strlen(COLOR_ALERT)),
-			   "colour");
-		at = strlen(COLOR_ALERT);
-		FUZZ_CHECK(!memcmp(c.data + at, b.data, b.len - 1) &&
-				   !memcmp(c.data + at + b.len - 1, COLOR_RESET "\n",
-					   strlen(COLOR_RESET) + 1),
-			   "colour changed the line");
-	} else {
-		FUZZ_CHECK(c.len == b.len && !memcmp(c.data, b.data, b.len), "colour without alert");
+	outbuf_init(&want);
+	nl = memchr(b.data, '\n', b.len);
+	outbuf_put(&want, b.data, (size_t)(nl + 1 - b.data));		/* the date line */
+	for (p = nl + 1, end = b.data + b.len; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (report_out_of_band(r))
+			outbuf_puts(&want, COLOR_ALERT);
+		outbuf_put(&want, p, (size_t)(nl - p));
+		if (report_out_of_band(r))
+			outbuf_puts(&want, COLOR_RESET);
+		outbuf_putc(&want, '\n');
 	}
+	FUZZ_CHECK(!want.failed && c.len == want.len && !memcmp(c.data, want.data, c.len),
+		   "colour changed the lines, or coloured a report that does not alarm");
+	outbuf_free(&want);
 	outbuf_free(&c);
 	outbuf_free(&b);
 }
@@ -367,7 +390,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_write_report(&b, &host, &r);
 	check_json(&b, &r, &host, &pa, &pb);
 	outbuf_free(&b);
-	check_text(&r, &host);
+	check_text(&r, &host, size);
 
 	free(options);
 	free(pa.exe);

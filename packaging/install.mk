@@ -4,7 +4,8 @@
 # msg, CC, CFLAGS and USER_OBJS.
 #
 #   make install [PREFIX=/usr/local] [DESTDIR=]   ./lookout, lookout(8), the systemd unit,
-#                                                 the logrotate snippet
+#                                                 the logrotate snippet, bash completion,
+#                                                 the Prometheus alert rules
 #   make uninstall                                removes what install put there
 #   make static                                   $(OUTPUT)/static/lookout: one static binary
 #   make docker-image [IMAGE=lookout:latest]      a FROM-scratch image holding only it
@@ -19,6 +20,8 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 SYSTEMDUNITDIR ?= /lib/systemd/system
 LOGROTATEDIR ?= /etc/logrotate.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR ?= $(PREFIX)/share/doc/lookout
 INSTALL ?= install
 IMAGE ?= lookout:latest
 # The version is written once, in user/version.h; the installed manual page takes it.
@@ -29,8 +32,12 @@ VERSION := $(shell sed -n 's/^\#define LOOKOUT_VERSION "\(.*\)"$$/\1/p' user/ver
 install: lookout
 	$(call msg,INSTALL,$(DESTDIR)$(SBINDIR)/lookout)
 	$(Q)$(INSTALL) -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(LOGROTATEDIR)
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(LOGROTATEDIR) $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(DOCDIR)/prometheus
 	$(Q)$(INSTALL) -m 0755 lookout $(DESTDIR)$(SBINDIR)/lookout
+	$(Q)$(INSTALL) -m 0644 packaging/bash-completion/lookout $(DESTDIR)$(BASHCOMPDIR)/lookout
+	$(Q)$(INSTALL) -m 0644 packaging/prometheus/lookout-rules.yml \
+		packaging/prometheus/lookout-rules.test.yml $(DESTDIR)$(DOCDIR)/prometheus/
 	$(Q)sed '/^\.TH /s/"lookout [^"]*"/"lookout $(VERSION)"/' packaging/lookout.8 \
 		> $(DESTDIR)$(MANDIR)/man8/lookout.8.tmp
 	$(Q)chmod 0644 $(DESTDIR)$(MANDIR)/man8/lookout.8.tmp
@@ -46,7 +53,10 @@ install: lookout
 uninstall:
 	$(call msg,RM,$(DESTDIR)$(SBINDIR)/lookout)
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/lookout $(DESTDIR)$(MANDIR)/man8/lookout.8 \
-		$(DESTDIR)$(SYSTEMDUNITDIR)/lookout.service $(DESTDIR)$(LOGROTATEDIR)/lookout
+		$(DESTDIR)$(SYSTEMDUNITDIR)/lookout.service $(DESTDIR)$(LOGROTATEDIR)/lookout \
+		$(DESTDIR)$(BASHCOMPDIR)/lookout $(DESTDIR)$(DOCDIR)/prometheus/lookout-rules.yml \
+		$(DESTDIR)$(DOCDIR)/prometheus/lookout-rules.test.yml
+	$(Q)rmdir $(DESTDIR)$(DOCDIR)/prometheus $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 # ---------------------------------------------------------------------------
 # Static binary

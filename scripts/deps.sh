@@ -32,6 +32,8 @@ TEST=(
 	qemu-system-x86 cpio
 	# attribution tests: a real Go program that re-raises, runtime executables on btrfs
 	golang-go btrfs-progs
+	# the live view in a real terminal (test_liveview.py)
+	tmux
 )
 
 usage() {

@@ -18,12 +18,16 @@
 #include "outbuf.h"
 #include "snapshot.h"
 #include "snapshot_output.h"
+#include "template.h"
+
+#define OPT_FORMAT 1000
 
 /* candidates named in an "ambiguous" error */
 #define CANDIDATES_MAX 8
 
 struct inspect_options {
 	bool json;
+	struct template *format;
 	const char *query;
 };
 
@@ -46,6 +50,8 @@ static const char inspect_doc[] =
 
 static const struct argp_option inspect_options_table[] = {
 	{ "json", 'j', NULL, 0, "Write one JSON object", 0 },
+	{ "format", OPT_FORMAT, "TEMPLATE", 0,
+	  "Print a template of the JSON object's keys: '{{.init_pid}} {{json .namespaces}}'", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },	/* -h: --help, as people expect */
 	{ 0 },
 };
@@ -58,6 +64,17 @@ static error_t inspect_parse_opt(int key, char *arg, struct argp_state *state)
 	case 'j':
 		o->json = true;
 		return 0;
+	case OPT_FORMAT: {
+		char err[256];
+
+		template_free(o->format);
+		o->format = template_parse(arg, err, sizeof(err));
+		if (!o->format) {
+			argp_error(state, "invalid --format: %s", err);
+			return EINVAL;
+		}
+		return 0;
+	}
 	case 'h':
 		argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
 		return 0;
@@ -143,6 +160,7 @@ int cmd_inspect(int argc, char **argv)
 	if (n != 1) {
 		ret = not_found(s, o.query, n, idx);
 		snapshot_free(s);
+		template_free(o.format);
 		return ret;
 	}
 	c = &s->ctrs[idx[0]];
@@ -152,7 +170,15 @@ int cmd_inspect(int argc, char **argv)
 	snapshot_namespaces(s, c, &ns);
 	snap_clock_now(&clk);
 	outbuf_init(&b);
-	if (o.json)
+	if (o.format) {
+		struct outbuf j;
+
+		outbuf_init(&j);
+		snapshot_write_inspect_json(&j, s, c, &ns, &clk);
+		if (j.failed || template_render_json(o.format, j.data, j.len, &b))
+			b.failed = 1;
+		outbuf_free(&j);
+	} else if (o.json)
 		snapshot_write_inspect_json(&b, s, c, &ns, &clk);
 	else
 		snapshot_write_inspect_text(&b, s, c, &ns, &clk);
@@ -165,5 +191,6 @@ int cmd_inspect(int argc, char **argv)
 	}
 	outbuf_free(&b);
 	snapshot_free(s);
+	template_free(o.format);
 	return ret;
 }

@@ -15,9 +15,14 @@
 #include "outbuf.h"
 #include "snapshot.h"
 #include "snapshot_output.h"
+#include "template.h"
+
+#define OPT_FORMAT 1000
 
 struct ps_options {
 	bool json;
+	bool quiet;
+	struct template *format;
 };
 
 static const char ps_doc[] =
@@ -40,6 +45,9 @@ static const char ps_doc[] =
 
 static const struct argp_option ps_options_table[] = {
 	{ "json", 'j', NULL, 0, "Write a JSON array, one object per container", 0 },
+	{ "format", OPT_FORMAT, "TEMPLATE", 0,
+	  "One line per container from a template of its JSON keys: '{{.name}} {{.init_pid}}'", 0 },
+	{ "quiet", 'q', NULL, 0, "Only the ids (short, as shown)", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },	/* -h: --help, as people expect */
 	{ 0 },
 };
@@ -52,6 +60,20 @@ static error_t ps_parse_opt(int key, char *arg, struct argp_state *state)
 	case 'j':
 		o->json = true;
 		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case OPT_FORMAT: {
+		char err[256];
+
+		template_free(o->format);
+		o->format = template_parse(arg, err, sizeof(err));
+		if (!o->format) {
+			argp_error(state, "invalid --format: %s", err);
+			return EINVAL;
+		}
+		return 0;
+	}
 	case 'h':
 		argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
 		return 0;
@@ -61,6 +83,25 @@ static error_t ps_parse_opt(int key, char *arg, struct argp_state *state)
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
+}
+
+/* --format and -q (whose template is {{.short_id}}): the template on each
+ * object of ps --json. -q wins, as in docker ps. */
+static void ps_formatted(struct outbuf *b, const struct snapshot *s, const struct snap_clock *clk,
+			 struct ps_options *o)
+{
+	struct outbuf j;
+	char err[128];
+
+	if (o->quiet) {
+		template_free(o->format);
+		o->format = template_parse("{{.short_id}}", err, sizeof(err));
+	}
+	outbuf_init(&j);
+	snapshot_write_ps_json(&j, s, clk);
+	if (!o->format || j.failed || template_render_json(o->format, j.data, j.len, b))
+		b->failed = 1;
+	outbuf_free(&j);
 }
 
 /* argp names the program after argv[0]: make it "lookout ps" in usage and errors. */
@@ -92,7 +133,9 @@ int cmd_ps(int argc, char **argv)
 	}
 	snap_clock_now(&clk);
 	outbuf_init(&b);
-	if (o.json)
+	if (o.format || o.quiet)
+		ps_formatted(&b, s, &clk, &o);
+	else if (o.json)
 		snapshot_write_ps_json(&b, s, &clk);
 	else
 		snapshot_write_ps_text(&b, s, &clk);
@@ -106,5 +149,6 @@ int cmd_ps(int argc, char **argv)
 	snapshot_report_skipped(s, "lookout ps");
 	outbuf_free(&b);
 	snapshot_free(s);
+	template_free(o.format);
 	return ret;
 }

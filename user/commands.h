@@ -7,5 +7,6 @@
 int cmd_ps(int argc, char **argv);	/* lookout ps [--json] */
 int cmd_inspect(int argc, char **argv);	/* lookout inspect NAME|ID [--json] */
 int cmd_why(int argc, char **argv);	/* lookout why [--json] NAME|ID FILE... */
+int cmd_vocabulary(int argc, char **argv);	/* lookout vocabulary */
 
 #endif

@@ -5,11 +5,14 @@
  * Each filter restricts its own dimension only: --event the event types,
  * --signal the signal events, --origin the signal events and the exits they
  * caused (by the killer's origin), --container every event about a process
- * (a signal by its target's container). lookout's own events and
+ * (a signal by its target's container), and so do --image, --pod and
+ * --namespace; --pid the events of a process as itself, sender, target or
+ * killer; --out-of-band keeps only out-of-band signals and exits and tampering. lookout's own events and
  * `lost` always pass, so a filtered log still shows its gaps and its bounds.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,22 +52,21 @@ static int for_each_item(const char *list, char *err, size_t errlen,
 	}
 }
 
-static const char *const event_names[] = { "exec", "exit", "signal", "container_start",
-					    "container_exit", "oom" };
+/* lookout's own events (start, stop, lost) are always kept: not a choice. */
+static bool event_filterable(int t)
+{
+	return t >= 0 && t != REPORT_LOOKOUT_START && t != REPORT_LOOKOUT_STOP && t != REPORT_LOST;
+}
 
 static int add_event(void *ctx, const char *item)
 {
 	struct filter *f = ctx;
-	unsigned int i;
+	int t = report_type_from_name(item);
 
-	for (i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++) {
-		if (!strcmp(item, event_names[i])) {
-			/* The names are in enum report_type order. */
-			f->events |= 1u << i;
-			return 0;
-		}
-	}
-	return -1;
+	if (!event_filterable(t))
+		return -1;
+	f->events |= 1u << t;
+	return 0;
 }
 
 int filter_parse_events(struct filter *f, const char *list, char *err, size_t errlen)
@@ -73,7 +75,8 @@ int filter_parse_events(struct filter *f, const char *list, char *err, size_t er
 
 	if (e)
 		snprintf(err + strlen(err), errlen - strlen(err),
-			 ": events are exec, exit, signal, container_start, container_exit, oom");
+			 ": events are exec, exit, signal, container_start, container_update, "
+			 "container_exit, oom");
 	return e;
 }
 
@@ -165,7 +168,7 @@ int filter_add_container(struct filter *f, const char *name_or_id, char *err, si
 {
 	size_t i, n = name_or_id ? strlen(name_or_id) : 0;
 
-	if (!n || n > 255) {
+	if (!n || n > FILTER_NAME_MAX) {
 		snprintf(err, errlen, "a container name or id prefix of 1 to 255 characters");
 		return -EINVAL;
 	}
@@ -184,7 +187,154 @@ int filter_add_container(struct filter *f, const char *name_or_id, char *err, si
 	return 0;
 }
 
-/* A name matches exactly; an id by prefix, as Docker accepts them. */
+#define MARK "\xe2\x80\xa6"	/* … as the live view cuts a name */
+
+/*
+ * One --container value against one container. A name matches exactly, by a
+ * glob (fnmatch: web-*), or by its start when cut with the mark as the live
+ * view shows it (payments-work…); an id by prefix, as Docker accepts them.
+ * The live view's whole cell, name/id, matches too.
+ */
+static bool container_match_one(const char *want, const struct container *c)
+{
+	const char *name = c->meta.name, *slash;
+	size_t n = strlen(want), m = strlen(MARK);
+	char part[FILTER_NAME_MAX + 1];
+
+	if (!strncmp(c->id, want, n))
+		return true;
+	if (!name[0])
+		return false;
+	if (!strcmp(name, want))
+		return true;
+	if (strpbrk(want, "*?[") && !fnmatch(want, name, 0))
+		return true;
+	slash = strrchr(want, '/');
+	if (slash && slash[1] && strspn(slash + 1, "0123456789abcdef") == strlen(slash + 1) &&
+	    (size_t)(slash - want) <= FILTER_NAME_MAX) {
+		/* "name…/ee1c42390": both halves must agree */
+		memcpy(part, want, (size_t)(slash - want));
+		part[slash - want] = '\0';
+		return !strncmp(c->id, slash + 1, strlen(slash + 1)) &&
+		       container_match_one(part, c);
+	}
+	/* only a cut name is a prefix: a plain --container web never takes web-2 */
+	if (n <= m || strcmp(want + n - m, MARK))
+		return false;
+	return !strncmp(name, want, n - m);
+}
+
+static int add_pid(void *ctx, const char *item)
+{
+	struct filter *f = ctx;
+	unsigned long v;
+	char *end;
+
+	if (*item < '1' || *item > '9' || f->nr_pids >= FILTER_MAX_CONTAINERS)
+		return -1;
+	v = strtoul(item, &end, 10);
+	if (*end || v > 4194304)
+		return -1;
+	f->pids[f->nr_pids++] = (__u32)v;
+	return 0;
+}
+
+int filter_parse_pids(struct filter *f, const char *list, char *err, size_t errlen)
+{
+	int e = for_each_item(list, err, errlen, add_pid, f);
+
+	if (e)
+		snprintf(err + strlen(err), errlen - strlen(err),
+			 ": give host pids from 1 to 4194304, at most %d", FILTER_MAX_CONTAINERS);
+	return e;
+}
+
+int filter_add_glob(struct filter *f, enum filter_glob which, const char *glob, char *err,
+		    size_t errlen)
+{
+	const char **list = which == FILTER_IMAGE ? f->images :
+			    which == FILTER_POD ? f->pods : f->namespaces;
+	unsigned int *nr = which == FILTER_IMAGE ? &f->nr_images :
+			   which == FILTER_POD ? &f->nr_pods : &f->nr_namespaces;
+	size_t i, n = glob ? strlen(glob) : 0;
+
+	if (!n || n > 511) {
+		snprintf(err, errlen, "a name or glob of 1 to 511 characters");
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)glob[i] < 0x20 || glob[i] == 0x7f) {
+			snprintf(err, errlen, "control characters are not allowed");
+			return -EINVAL;
+		}
+	}
+	if (*nr >= FILTER_MAX_CONTAINERS) {
+		snprintf(err, errlen, "at most %d of these filters", FILTER_MAX_CONTAINERS);
+		return -EINVAL;
+	}
+	list[(*nr)++] = glob;
+	return 0;
+}
+
+/* No globs: everything passes; else the value (never an unknown one) must match one. */
+static bool glob_match(const char *const *globs, unsigned int n, const char *value)
+{
+	unsigned int i;
+
+	if (!n)
+		return true;
+	if (!value[0])
+		return false;
+	for (i = 0; i < n; i++)
+		if (!fnmatch(globs[i], value, 0))
+			return true;
+	return false;
+}
+
+/* --image, --pod, --namespace: a host process (no container) never matches. */
+static bool meta_match(const struct filter *f, const struct container *c)
+{
+	if (!f->nr_images && !f->nr_pods && !f->nr_namespaces)
+		return true;
+	if (!c)
+		return false;
+	return glob_match(f->images, f->nr_images, c->meta.image) &&
+	       glob_match(f->pods, f->nr_pods, c->meta.pod) &&
+	       glob_match(f->namespaces, f->nr_namespaces, c->meta.k8s_namespace);
+}
+
+static bool pid_listed(const struct filter *f, const struct proc_view *p)
+{
+	unsigned int i;
+
+	if (!p || !p->k)
+		return false;
+	for (i = 0; i < f->nr_pids; i++)
+		if (f->pids[i] == p->k->pid)
+			return true;
+	return false;
+}
+
+/* --pid: the process itself, a signal's sender or target, or the killer of an exit. */
+static bool pid_match(const struct filter *f, const struct report *r)
+{
+	if (!f->nr_pids)
+		return true;
+	if (r->type == REPORT_SIGNAL)
+		return pid_listed(f, &r->signal->sender) || pid_listed(f, &r->signal->target);
+	return pid_listed(f, &r->proc) || (r->killed_by && pid_listed(f, &r->killed_by->sender));
+}
+
+/* --out-of-band: what should alarm (lost and lookout's own passed already). */
+static bool alarm_match(const struct filter *f, const struct report *r)
+{
+	if (!f->out_of_band)
+		return true;
+	if (r->type == REPORT_SIGNAL && r->signal->tamper)
+		return true;
+	return report_out_of_band(r);
+}
+
 static bool container_match(const struct filter *f, const struct container *c)
 {
 	unsigned int i;
@@ -193,12 +343,9 @@ static bool container_match(const struct filter *f, const struct container *c)
 		return true;
 	if (!c)
 		return false;
-	for (i = 0; i < f->nr_containers; i++) {
-		const char *want = f->containers[i];
-
-		if (!strcmp(c->meta.name, want) || !strncmp(c->id, want, strlen(want)))
+	for (i = 0; i < f->nr_containers; i++)
+		if (container_match_one(f->containers[i], c))
 			return true;
-	}
 	return false;
 }
 
@@ -232,5 +379,5 @@ bool filter_match(const struct filter *f, const struct report *r)
 			return false;
 		c = r->proc.c;
 	}
-	return container_match(f, c);
+	return container_match(f, c) && meta_match(f, c) && pid_match(f, r) && alarm_match(f, r);
 }

@@ -23,6 +23,7 @@
 #include "loader.h"
 #include "metrics.h"
 #include "options.h"
+#include "output.h"
 #include "pipeline.h"
 #include "privileges.h"
 #include "proc.h"
@@ -396,7 +397,8 @@ static void print_summary(const struct lookout_totals *t, enum pipeline_output o
 		[PIPELINE_OUTPUT_STALLED] = ": the output's reader took nothing for 2 s after the stop",
 	};
 
-	fprintf(stderr, "lookout: %llu events seen, %llu written, %llu not written%s, %llu "
+	fprintf(stderr, "lookout: %llu records read from the kernel, %llu events written (lookout's "
+			"own included), %llu not written%s, %llu "
 			"dropped in the kernel (events %llu, alerts %llu, cgroups %llu); the kernel "
 			"wrote %llu; %llu bad records; %llu processes untracked (tracked map full), "
 			"%llu cgroups made while the cgroups map was full, %llu pending cgroups "
@@ -458,6 +460,8 @@ int main(int argc, char **argv)
 		return cmd_inspect(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "why"))
 		return cmd_why(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "vocabulary"))
+		return cmd_vocabulary(argc - 1, argv + 1);
 
 	err = options_parse(argc, argv, &o);
 	if (err)
@@ -499,10 +503,13 @@ int main(int argc, char **argv)
 	if (!cs)
 		goto nomem;
 	popts.json = o.json;
+	popts.format = o.format;
 	popts.all = o.loader.all;
 	popts.only_kills = o.only_kills;
 	popts.filter = &o.filter;
 	popts.color = !o.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	if (!o.json)
+		text_view_init(STDOUT_FILENO, o.no_trunc, o.utc);
 	popts.out_fd = STDOUT_FILENO;
 	popts.audit_fd = audit_fd;
 	popts.cgroups_map_fd = loader_cgroups_fd(&ld);

@@ -19,6 +19,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <dirent.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -30,12 +31,15 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include "escape.h"
 #include "metrics.h"
+#include "report.h"
 #include "netaddr.h"
 #include "outbuf.h"
+#include "version.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 #define OTHER_LABEL "other"
@@ -309,6 +313,94 @@ static void render_family(struct outbuf *b, const char *name, const char *help,
 		render_series(b, name, label, other);
 }
 
+/* The start of this process in seconds since the epoch: its start in clock ticks
+ * after boot (/proc/self/stat field 22) plus the boot time (/proc/stat btime). */
+static double process_start_time(void)
+{
+	unsigned long long start = 0, btime = 0;
+	char buf[1024], *p;
+	FILE *f;
+	int i;
+
+	f = fopen("/proc/self/stat", "re");
+	if (!f)
+		return 0;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	/* after the comm: field 3 on; start time is field 22 */
+	for (i = 3; p && i <= 22; i++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %llu", &start) != 1)
+		return 0;
+	f = fopen("/proc/stat", "re");
+	if (!f)
+		return 0;
+	while (fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "btime %llu", &btime) == 1)
+			break;
+	fclose(f);
+	return (double)btime + (double)start / (double)sysconf(_SC_CLK_TCK);
+}
+
+static unsigned long long open_fds(void)
+{
+	unsigned long long n = 0;
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/fd");
+
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir)))
+		if (d->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n ? n - 1 : 0;		/* not the one opendir holds */
+}
+
+/* The process metrics every Prometheus client exports, from /proc/self. */
+static void render_process(struct outbuf *b)
+{
+	unsigned long long pages = 0, rss = 0;
+	struct rusage ru;
+	FILE *f;
+
+	getrusage(RUSAGE_SELF, &ru);
+	f = fopen("/proc/self/statm", "re");
+	if (f) {
+		if (fscanf(f, "%llu %llu", &pages, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	outbuf_printf(b, "# HELP process_cpu_seconds_total Total user and system CPU time spent "
+			 "in seconds.\n# TYPE process_cpu_seconds_total counter\n"
+			 "process_cpu_seconds_total %.6f\n",
+		      (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		      (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+	outbuf_printf(b, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+			 "# TYPE process_resident_memory_bytes gauge\n"
+			 "process_resident_memory_bytes %llu\n",
+		      rss * (unsigned long long)sysconf(_SC_PAGESIZE));
+	outbuf_printf(b, "# HELP process_open_fds Number of open file descriptors.\n"
+			 "# TYPE process_open_fds gauge\nprocess_open_fds %llu\n", open_fds());
+	outbuf_printf(b, "# HELP process_start_time_seconds Start time of the process since unix "
+			 "epoch in seconds.\n# TYPE process_start_time_seconds gauge\n"
+			 "process_start_time_seconds %.2f\n", process_start_time());
+}
+
+/* lookout_build_info{version,commit,libbpf} 1: what runs, for alerts and dashboards. */
+static void render_build_info(struct outbuf *b)
+{
+	outbuf_puts(b, "# HELP lookout_build_info lookout's version, the git commit it was built "
+		       "from and the libbpf version it runs with.\n"
+		       "# TYPE lookout_build_info gauge\nlookout_build_info{version=\"");
+	put_label(b, LOOKOUT_VERSION);
+	outbuf_puts(b, "\",commit=\"");
+	put_label(b, lookout_commit());
+	outbuf_puts(b, "\",libbpf=\"");
+	put_label(b, lookout_libbpf_version());
+	outbuf_puts(b, "\"} 1\n");
+}
+
 char *metrics_render(struct metrics *m, size_t *len)
 {
 	struct outbuf b;
@@ -346,6 +438,8 @@ char *metrics_render(struct metrics *m, size_t *len)
 			  "# TYPE lookout_containers_metadata_pending gauge\n"
 			  "lookout_containers_metadata_pending %llu\n", m->meta_pending);
 	pthread_mutex_unlock(&m->lock);
+	render_build_info(&b);
+	render_process(&b);
 	if (b.failed || !b.data) {
 		outbuf_free(&b);
 		return NULL;
@@ -493,15 +587,10 @@ static void *launch(void *arg)
 
 struct metrics *metrics_start(const char *listen, char *err, size_t errlen)
 {
-	static const char *const events[] = { "exec", "exit", "signal", "container_start",
-					      "container_exit", "oom", "lookout_start",
-					      "lookout_stop", "lost", NULL };
-	static const char *const origins[] = { "runtime", "container", "other_container",
-					       "host", "kernel", NULL };
 	static const char *const buffers[] = { "events", "alerts", "cgroups", NULL };
-	static const char *const causes[] = { "exited", "runtime_stop", "out_of_band_kill",
-					      "container_kill", "oom", "crash", "kernel",
-					      "unknown", NULL };
+	const char *events[REPORT_TYPES + 1] = {}, *origins[ORIGINS + 1] = {};
+	const char *causes[CAUSE_MAX + 1] = {};
+	int i;
 	struct launcher l = {};
 	struct metrics *m;
 	struct netaddr a;
@@ -520,7 +609,14 @@ struct metrics *metrics_start(const char *listen, char *err, size_t errlen)
 	}
 	pthread_mutex_init(&m->lock, NULL);
 	/* Known names start at zero, so rate() and absent() work from the first
-	 * scrape rather than from the first occurrence. */
+	 * scrape rather than from the first occurrence: every name of each
+	 * vocabulary, from its one table (report.c). */
+	for (i = 0; i < REPORT_TYPES; i++)
+		events[i] = report_type_name(i);
+	for (i = 0; i < ORIGINS; i++)
+		origins[i] = origin_name(i);
+	for (i = 0; i < CAUSE_MAX; i++)
+		causes[i] = cause_name(i);
 	family_init(&m->events, METRICS_MAX_NAMES, false, events);
 	family_init(&m->signals, METRICS_MAX_NAMES, false, origins);
 	family_init(&m->oob, METRICS_MAX_CONTAINERS, true, NULL);

@@ -16,9 +16,18 @@
 #include "netaddr.h"
 #include "options.h"
 #include "safe_file.h"
+#include "template.h"
 #include "version.h"
 
-const char *argp_program_version = "lookout " LOOKOUT_VERSION;
+/* --version, -V: the version, the commit built and the libbpf it runs with. */
+static void print_version(FILE *f, struct argp_state *state)
+{
+	(void)state;
+	fprintf(f, "lookout %s (commit %s, libbpf %s)\n", LOOKOUT_VERSION, lookout_commit(),
+		lookout_libbpf_version());
+}
+
+void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
 
 static const char doc[] =
 	"lookout: who started, signalled and killed the processes of your containers.\n"
@@ -37,10 +46,13 @@ static const char doc[] =
 	"  lookout --all                   include host processes\n"
 	"  lookout --container web --event signal,container_exit --origin host\n"
 	"                                  kills of container web by host processes\n"
+	"  lookout --out-of-band           only what should alarm\n"
+	"  lookout --format '{{.time}} {{.event}} {{.container.name}} {{.cause}}'\n"
+	"                                  your own line per event (keys of --json)\n"
 	"\n"
 	"COMMANDS (read /proc and the runtimes' state; no BPF):\n"
-	"  lookout ps [--json]             the containers on this host\n"
-	"  lookout inspect NAME|ID [--json]\n"
+	"  lookout ps [--json|--format T|-q]  the containers on this host\n"
+	"  lookout inspect NAME|ID [--json|--format T]\n"
 	"                                  one container: processes, namespaces, cgroup\n"
 	"\v"
 	"Needs root (or CAP_BPF with CAP_PERFMON) and a kernel with BTF. "
@@ -61,6 +73,14 @@ enum {
 	OPT_METRICS,
 	OPT_CGROUPS_BUFFER,
 	OPT_CGROUPS_MAX,
+	OPT_NO_TRUNC,
+	OPT_UTC,
+	OPT_FORMAT,
+	OPT_PID,
+	OPT_IMAGE,
+	OPT_POD,
+	OPT_NAMESPACE,
+	OPT_OUT_OF_BAND,
 };
 
 static const struct argp_option option_table[] = {
@@ -72,6 +92,16 @@ static const struct argp_option option_table[] = {
 	  "Append out-of-band signals and kills as JSON lines to FILE (created 0600)", 0 },
 	{ "container", OPT_CONTAINER, "NAME|ID", 0,
 	  "Only events of this container (exact name or id prefix; repeatable)", 0 },
+	{ "pid", OPT_PID, "PID,...", 0,
+	  "Only events of these host pids (the process, or a signal's sender or target)", 0 },
+	{ "image", OPT_IMAGE, "GLOB", 0, "Only events of containers of this image (repeatable)",
+	  0 },
+	{ "pod", OPT_POD, "GLOB", 0, "Only events of this Kubernetes pod's containers", 0 },
+	{ "namespace", OPT_NAMESPACE, "GLOB", 0,
+	  "Only events of containers in this Kubernetes namespace", 0 },
+	{ "out-of-band", OPT_OUT_OF_BAND, NULL, 0,
+	  "Only what should alarm: out-of-band signals and kills, tampering with lookout, "
+	  "lost records, lookout's start and stop", 0 },
 	{ "event", OPT_EVENT, "TYPE,...", 0,
 	  "Only these events: exec, exit, signal, container_start, container_exit, oom", 0 },
 	{ "signal", OPT_SIGNAL, "SIG,...", 0, "Only signal events of these signals (KILL,TERM,9)",
@@ -98,6 +128,12 @@ static const struct argp_option option_table[] = {
 	  "Also send every event to syslog: udp://HOST:PORT, tcp://HOST:PORT or local", 0 },
 	{ "metrics", OPT_METRICS, "ADDR:PORT", 0,
 	  "Serve Prometheus metrics on http://ADDR:PORT/metrics", 0 },
+	{ "format", OPT_FORMAT, "TEMPLATE", 0,
+	  "One line per event from a template of its JSON keys: '{{.time}} {{.event}} "
+	  "{{.container.name}}' (missing keys print nothing; {{json .sender}})", 0 },
+	{ "no-trunc", OPT_NO_TRUNC, NULL, 0,
+	  "Live view: show names and details whole (wrapped at spaces), never cut with …", 0 },
+	{ "utc", OPT_UTC, NULL, 0, "Live view: times and dates in UTC (default: local time)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },	/* -h: --help, as people expect */
 	{ 0 },
@@ -209,6 +245,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'v':
 		o->loader.verbose = true;
 		break;
+	case OPT_NO_TRUNC:
+		o->no_trunc = true;
+		break;
+	case OPT_UTC:
+		o->utc = true;
+		break;
+	case OPT_FORMAT: {
+		char err[256];
+
+		template_free(o->format);
+		o->format = template_parse(arg, err, sizeof(err));
+		if (!o->format) {
+			argp_error(state, "invalid --format: %s; give fields like "
+					  "'{{.time}} {{.event}} {{.container.name}}'", err);
+			return EINVAL;
+		}
+		break;
+	}
 	case OPT_AUDIT_LOG:
 		if (!*arg) {
 			argp_error(state, "--audit-log needs a file name");
@@ -279,6 +333,30 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return EINVAL;
 		}
 		break;
+	case OPT_OUT_OF_BAND:
+		o->filter.out_of_band = true;
+		break;
+	case OPT_PID:
+	case OPT_IMAGE:
+	case OPT_POD:
+	case OPT_NAMESPACE: {
+		char err[256] = "";
+		int bad;
+
+		if (key == OPT_PID)
+			bad = filter_parse_pids(&o->filter, arg, err, sizeof(err));
+		else
+			bad = filter_add_glob(&o->filter, key == OPT_IMAGE ? FILTER_IMAGE :
+					      key == OPT_POD ? FILTER_POD : FILTER_NAMESPACE,
+					      arg, err, sizeof(err));
+		if (bad) {
+			argp_error(state, "invalid --%s '%s': %s",
+				   key == OPT_PID ? "pid" : key == OPT_IMAGE ? "image" :
+				   key == OPT_POD ? "pod" : "namespace", arg, err);
+			return EINVAL;
+		}
+		break;
+	}
 	case OPT_CONTAINER:
 	case OPT_EVENT:
 	case OPT_SIGNAL:
@@ -306,6 +384,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		return EINVAL;
+	case ARGP_KEY_END:
+		if (o->json && o->format) {
+			argp_error(state, "--json and --format both choose the output: give one of them");
+			return EINVAL;
+		}
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -354,4 +438,6 @@ void options_free(struct lookout_options *o)
 		return;
 	free(o->command_line);
 	o->command_line = NULL;
+	template_free(o->format);
+	o->format = NULL;
 }

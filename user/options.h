@@ -10,6 +10,9 @@
 struct lookout_options {
 	bool json;
 	bool only_kills;
+	bool no_trunc;			/* live view: wrap, never cut */
+	bool utc;			/* live view: times in UTC */
+	struct template *format;	/* --format, parsed */
 	const char *audit_log;
 	const char *syslog_url;		/* --syslog, checked */
 	const char *metrics_listen;	/* --metrics, checked */

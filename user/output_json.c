@@ -228,24 +228,6 @@ static void put_exit_fields(struct outbuf *b, const struct report *r)
 	put_bool(b, "out_of_band", report_out_of_band(r));
 }
 
-static const char *const type_names[] = {
-	[REPORT_EXEC] = "exec",
-	[REPORT_EXIT] = "exit",
-	[REPORT_SIGNAL] = "signal",
-	[REPORT_CONTAINER_START] = "container_start",
-	[REPORT_CONTAINER_EXIT] = "container_exit",
-	[REPORT_OOM] = "oom",
-	[REPORT_LOOKOUT_START] = "lookout_start",
-	[REPORT_LOOKOUT_STOP] = "lookout_stop",
-	[REPORT_LOST] = "lost",
-	[REPORT_CONTAINER_UPDATE] = "container_update",
-};
-
-const char *report_type_name(enum report_type t)
-{
-	return type_names[t];
-}
-
 /* Whose records a `lost` event counts: "containers" and "unplaced". */
 static void put_lost_places(struct outbuf *b, const struct report *r)
 {
@@ -317,7 +299,7 @@ void json_write_report(struct outbuf *b, const struct report_host *h, const stru
 	outbuf_printf(b, "{\"schema\":1,\"time\":\"%s\"", when);
 	put_cstr(b, "host", h->hostname);
 	put_cstr(b, "boot_id", h->boot_id);
-	put_cstr(b, "event", type_names[r->type]);
+	put_cstr(b, "event", report_type_name(r->type));
 
 	switch (r->type) {
 	case REPORT_EXEC:

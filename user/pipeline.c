@@ -158,7 +158,7 @@ static void view_signal(struct pipeline *pl, struct signal_view *s,
 	view_proc(pl, &s->sender, k, size, &k->sender, k->hdr.time_ns);
 	view_proc(pl, &s->target, k, size, &k->target, k->hdr.time_ns);
 	s->origin = verdict_origin(s);
-	s->tamper = k->target.flags & LK_PF_SELF;
+	s->tamper = verdict_tamper(k);
 	s->out_of_band = verdict_out_of_band(s);
 	/* Reading /proc costs three file reads: spend them on signals from outside
 	 * the container, not on a container's own (possibly flooding) signals. */

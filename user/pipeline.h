@@ -21,6 +21,7 @@ struct pipeline_opts {
 	bool only_kills;
 	const struct filter *filter;	/* NULL: keep everything */
 	bool color;
+	const struct template *format;	/* --format: instead of JSON or the live view */
 	int out_fd;			/* live view or JSON lines */
 	int audit_fd;			/* -1: no audit log */
 	int cgroups_map_fd;		/* the kernel's verdicts on cgroups */

@@ -3,6 +3,7 @@
  * the kernel's signal results and the wait status. */
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include "report.h"
 
 const char *origin_name(enum origin o)
@@ -20,6 +21,39 @@ const char *origin_name(enum origin o)
 	default:
 		return "kernel";
 	}
+}
+
+/*
+ * One table per vocabulary: the writers, the filters, the metrics and
+ * `lookout vocabulary` (which the end-to-end tests check against their own
+ * lists, so a drift fails a test) all read these.
+ */
+static const char *const type_names[REPORT_TYPES] = {
+	[REPORT_EXEC] = "exec",
+	[REPORT_EXIT] = "exit",
+	[REPORT_SIGNAL] = "signal",
+	[REPORT_CONTAINER_START] = "container_start",
+	[REPORT_CONTAINER_EXIT] = "container_exit",
+	[REPORT_OOM] = "oom",
+	[REPORT_LOOKOUT_START] = "lookout_start",
+	[REPORT_LOOKOUT_STOP] = "lookout_stop",
+	[REPORT_LOST] = "lost",
+	[REPORT_CONTAINER_UPDATE] = "container_update",
+};
+
+const char *report_type_name(enum report_type t)
+{
+	return (unsigned int)t < REPORT_TYPES ? type_names[t] : "unknown";
+}
+
+int report_type_from_name(const char *name)
+{
+	int t;
+
+	for (t = 0; t < REPORT_TYPES; t++)
+		if (name && !strcmp(name, type_names[t]))
+			return t;
+	return -1;
 }
 
 /* In enum lk_sig_method order, checked by its designators. */

@@ -26,6 +26,7 @@ enum report_type {
 	REPORT_LOST,
 	REPORT_CONTAINER_UPDATE,	/* name and image came after its first events */
 };
+#define REPORT_TYPES (REPORT_CONTAINER_UPDATE + 1)
 
 /* Why a process ended: one verdict per exit, from what lookout saw. */
 enum cause {
@@ -48,6 +49,7 @@ enum origin {
 	ORIGIN_OTHER_CONTAINER,
 	ORIGIN_HOST,
 };
+#define ORIGINS (ORIGIN_HOST + 1)
 
 /* A string taken from a record (not NUL-terminated necessarily); ptr NULL = unknown. */
 struct bytes {
@@ -147,6 +149,8 @@ struct report_host {
 };
 
 const char *origin_name(enum origin o);
+const char *report_type_name(enum report_type t);	/* "exec", ... */
+int report_type_from_name(const char *name);		/* enum report_type, or -1 */
 const char *method_name(__u32 method);		/* enum lk_sig_method; NULL for none */
 const char *cause_name(enum cause c);
 bool report_out_of_band(const struct report *r);

@@ -10,6 +10,7 @@
 #include "output.h"
 #include "router.h"
 #include "syslog_sink.h"
+#include "template.h"
 
 void router_init(struct router *rt, const struct pipeline_opts *opts,
 		 const struct report_host *host)
@@ -171,7 +172,13 @@ void router_write(struct router *rt, const struct report *r)
 		rt->not_written++;
 		return;
 	}
-	if (rt->opts->json) {
+	if (rt->opts->format) {
+		outbuf_reset(&rt->line);
+		json_write_report(&rt->line, rt->host, r);
+		if (rt->line.failed || template_render_json(rt->opts->format, rt->line.data,
+							    rt->line.len, &rt->out))
+			rt->out.failed = 1;
+	} else if (rt->opts->json) {
 		json_write_report(&rt->out, rt->host, r);
 	} else {
 		if (!rt->header_written) {

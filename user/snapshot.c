@@ -870,8 +870,12 @@ size_t snapshot_find(const struct snapshot *s, const char *query, size_t *idx, s
 	if (!s || !query || !query[0])
 		return 0;
 	qlen = strlen(query);
-	/* Docker's order: full id, then name, then id prefix; the first rule that hits wins */
-	for (rule = 0; rule < 3; rule++) {
+	/* Docker's order: full id, then name, then id prefix; the first rule that hits wins.
+	 * Then a name's start, as the live view shows a long one (cut, with "…"), or as
+	 * typed: one hit is the container, more are listed as ambiguous. */
+	for (rule = 0; rule < 4; rule++) {
+		if (rule == 3 && qlen > 3 && !strcmp(query + qlen - 3, "\xe2\x80\xa6"))
+			qlen -= 3;
 		n = 0;
 		for (i = 0; i < s->nctrs; i++) {
 			const struct snap_container *c = &s->ctrs[i];
@@ -881,8 +885,10 @@ size_t snapshot_find(const struct snapshot *s, const char *query, size_t *idx, s
 				hit = !strcmp(c->id, query);
 			else if (rule == 1)
 				hit = c->meta.name[0] && !strcmp(c->meta.name, query);
-			else
+			else if (rule == 2)
 				hit = !strncmp(c->id, query, qlen);
+			else
+				hit = c->meta.name[0] && !strncmp(c->meta.name, query, qlen);
 			if (!hit)
 				continue;
 			if (n < max && idx)

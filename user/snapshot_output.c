@@ -53,9 +53,14 @@ void format_uptime(char *out, size_t len, __u64 ns)
 
 static void format_started(char *out, size_t len, const struct snap_clock *clk, __u64 boot_ns)
 {
-	struct report_host h = { .boot_to_real_ns = clk->boot_to_real_ns };
+	/* whole seconds: the start time comes from clock ticks (10 ms), and boot
+	 * time to wall time is a difference of two clocks read apart; nanoseconds
+	 * would claim a precision it does not have */
+	time_t secs = (time_t)(((__s64)boot_ns + clk->boot_to_real_ns) / 1000000000LL);
+	struct tm tm;
 
-	format_rfc3339(out, len, &h, boot_ns);
+	gmtime_r(&secs, &tm);
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static __u64 age_ns(const struct snap_clock *clk, __u64 start_ns)
@@ -248,6 +253,9 @@ static void json_container_keys(struct outbuf *b, bool *first, const struct snap
 		json_str(b, first, "namespace", c->meta.k8s_namespace);
 	json_u64(b, first, "init_pid", init->pid);
 	json_u64(b, first, count_key, c->nprocs);
+	/* one name, one shape, in ps and inspect: ps's "processes" is kept as it was */
+	if (strcmp(count_key, "process_count"))
+		json_u64(b, first, "process_count", c->nprocs);
 	json_u64(b, first, "entered", c->nentered);
 	format_started(buf, sizeof(buf), clk, start);
 	json_str(b, first, "started", buf);

@@ -36,6 +36,14 @@ bool verdict_out_of_band(const struct signal_view *s)
 	return s->origin == ORIGIN_HOST || s->origin == ORIGIN_OTHER_CONTAINER;
 }
 
+bool verdict_tamper(const struct lk_signal_event *k)
+{
+	if (!(k->target.flags & LK_PF_SELF))
+		return false;
+	/* the live view follows its terminal: a resize is not an attack */
+	return !(k->sig == SIGWINCH && k->code == SI_KERNEL);
+}
+
 /* Signals a process gets for its own faults. */
 static bool fault_signal(int sig)
 {

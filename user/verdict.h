@@ -12,6 +12,9 @@
 
 enum origin verdict_origin(const struct signal_view *s);
 bool verdict_out_of_band(const struct signal_view *s);
+/* A signal to lookout itself, except the SIGWINCH the terminal layer sends when
+ * lookout's window is resized (SI_KERNEL, which no process can forge). */
+bool verdict_tamper(const struct lk_signal_event *k);
 
 /* Why a process with wait status `code` ended, given the kernel's note on the
  * signal that ended it (`note`, sig 0 when none) and, when a process sent

@@ -7,4 +7,9 @@
 
 #define LOOKOUT_VERSION "0.1.0"
 
+/* The git commit of the build ("unknown" when not built from a checkout), and the
+ * libbpf version it runs with ("1.1"): version.c. */
+const char *lookout_commit(void);
+const char *lookout_libbpf_version(void);
+
 #endif

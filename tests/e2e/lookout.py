@@ -114,7 +114,8 @@ def brief(e):
 # The contract (shared/EVENTS.md)
 
 EVENTS = {"exec", "exit", "signal", "container_start", "container_exit", "oom",
-          "lookout_start", "lookout_stop", "lost"}
+          "lookout_start", "lookout_stop", "lost", "container_update"}
+OOM_SCOPES = {"global", "container", "pod", "parent"}
 RUNTIMES = {"docker", "podman", "containerd", "cri-o", "lxc", "systemd-nspawn", "sandbox"}
 ORIGINS = {"runtime", "container", "other_container", "host", "kernel"}
 CAUSES = {"exited", "runtime_stop", "out_of_band_kill", "container_kill", "oom", "crash",

@@ -4,6 +4,7 @@ saying what was looked for), usage errors exit 64 (EX_USAGE) from lookout, ps an
 inspect alike, -h is help, --help names the subcommands, and --version, the
 lookout_start event and the installed manual page carry one version."""
 
+import json
 import os
 import re
 import subprocess
@@ -90,12 +91,25 @@ def man_version(path):
     raise AssertionError("no .TH line in %s" % path)
 
 
+def _libbpf_package_version():
+    """The installed libbpf's version, from dpkg ("1:1.1.0-1" -> "1.1.0")."""
+    v = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libbpf1"], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL).stdout.decode()
+    return re.sub(r"^\d+:", "", v)
+
+
 def test_one_version_everywhere():
     rc, out, err = run("--version")
     assert rc == 0, err
-    m = re.match(r"^lookout (\S+)\n$", out)
+    m = re.match(r"^lookout (\S+) \(commit ([0-9a-f]{7,}(-dirty)?|unknown), libbpf (\d+\.\d+)\)\n$",
+                 out)
     assert m, out
     version = m.group(1)
+    head = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode().strip()
+    if head and not os.environ.get("LOOKOUT_BIN"):
+        assert m.group(2).split("-")[0] == head, (m.group(2), head)
+    assert m.group(4) == re.sub(r"^(\d+\.\d+).*", r"\1", _libbpf_package_version()), out
     with Lookout("--json") as lk:
         lk.stop()
     start = lk.events("lookout_start")[0]
@@ -107,6 +121,21 @@ def test_one_version_everywhere():
         assert p.returncode == 0, p.stdout.decode()
         page = os.path.join(d, "usr", "local", "share", "man", "man8", "lookout.8")
         assert man_version(page) == "lookout " + version, man_version(page)
+
+
+def test_vocabulary_matches_the_contract():
+    """Every name the binary can write for a fixed-value key is one this
+    harness checks events against, and the other way round: a name added on
+    one side only fails here."""
+    from lookout import CAUSES, EVENTS, METHODS, OOM_SCOPES, ORIGINS, RESULTS
+    rc, out, err = run("vocabulary")
+    assert rc == 0, (rc, err)
+    v = json.loads(out)
+    want = {"events": EVENTS, "origins": ORIGINS, "methods": METHODS, "causes": CAUSES,
+            "oom_scopes": OOM_SCOPES, "results": RESULTS}
+    for key, names in want.items():
+        assert set(v[key]) == set(names), "%s: binary %r, harness %r" % (key, v[key], names)
+        assert len(v[key]) == len(set(v[key])), "%s repeats a name: %r" % (key, v[key])
 
 
 if __name__ == "__main__":

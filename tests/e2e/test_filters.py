@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Filters of the live view (--container, --event, --signal, --origin): in one
+"""Filters of the live view (--container, --event, --signal, --origin, --pid, --image,
+--pod, --namespace, --out-of-band): in one
 mixed run, each filtered lookout keeps exactly the events of an unfiltered one
 that its filter selects, no more and no fewer."""
 
@@ -7,6 +8,7 @@ import collections
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lookout import Lookout, Scope, brief, dig, run  # noqa: E402
@@ -99,10 +101,88 @@ def test_each_filter_keeps_exactly_its_events():
                 lk.kill()
 
 
+def test_pid_glob_image_pod_namespace_out_of_band():
+    """--pid, a --container glob, --image, --pod, --namespace and --out-of-band, each
+    against an unfiltered lookout in one mixed run of three real Docker containers:
+    one of another image (a tag of the test image) and one that carries the labels
+    Kubernetes puts on its containers (pod, namespace)."""
+    with Scope("filters2") as s:
+        a_name, b_name, c_name = s.name("a"), s.name("b"), s.name("c")
+        k8s_name, pod, ns = "app-" + c_name, "pod-" + c_name, "ns-" + c_name
+        other = "lookout-test/other-%s:latest" % c_name[-6:]
+        run(["docker", "tag", "lookout-test/box:latest", other])
+        s.defer(lambda: subprocess.run(["docker", "rmi", other], stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL))
+        a = s.docker_run("/bin/sleep", "600", name=a_name)
+        victim, _ = a.start_process("sleep", "301")
+        lks = {
+            "ref": Lookout("--json"),
+            "pid": Lookout("--json", "--pid", str(victim)),
+            "glob": Lookout("--json", "--container", a_name[:-3] + "*"),
+            "image": Lookout("--json", "--image", "lookout-test/other-*"),
+            "pod": Lookout("--json", "--pod", "pod-lk-filters2-c-*"),
+            "namespace": Lookout("--json", "--namespace", ns),
+            "oob": Lookout("--json", "--out-of-band"),
+        }
+        try:
+            b = s._run_container("docker", ["--network", "none"], other,
+                                 ["/bin/sh", "-c", "trap 'echo usr1' USR1; while :; do sleep 1; done"],
+                                 b_name, [])
+            c = s.docker_run("/bin/sleep", "600", name=c_name,
+                             opts=["--label", "io.kubernetes.pod.name=" + pod,
+                                   "--label", "io.kubernetes.pod.namespace=" + ns,
+                                   "--label", "io.kubernetes.container.name=" + k8s_name])
+            a.exec("ls", "/")
+            run(["kill", "-USR1", str(b.pid)])
+            run(["kill", "-9", str(victim)])
+            c.exec("ls", "/")
+            b.stop(1)
+            run(["docker", "kill", a.name])
+            run(["kill", "-9", str(c.pid)])
+            for x in (a, b, c):
+                x.wait_exited()
+            for x in (a, b, c):
+                lks["ref"].wait_for("container_exit", lambda e, x=x: e["container"]["id"] == x.id)
+            lks["oob"].wait_for("container_exit", lambda e: e["container"]["id"] == c.id)
+            time.sleep(1.5)  # the others read the same rings: give them a round or more
+            for lk in lks.values():
+                lk.stop()
+            ref = lks["ref"].all()
+            ours = (a_name, b_name, k8s_name)
+
+            def cont(e):
+                return (e["target"]["container"] if e["event"] == "signal" else e["container"]) or {}
+
+            def pid_kept(e):
+                if e["event"] == "signal":
+                    return victim in (e["sender"]["host_pid"], e["target"]["host_pid"])
+                return e["host_pid"] == victim or dig(e, "killed_by.host_pid") == victim
+            _check(ref, lks["pid"], pid_kept, "--pid", ours)
+            _check(ref, lks["glob"], lambda e: _container_name(e) == a_name, "--container glob",
+                   ours)
+            _check(ref, lks["image"], lambda e: cont(e).get("image") == other, "--image", ours)
+            _check(ref, lks["pod"], lambda e: cont(e).get("pod") == pod, "--pod", ours)
+            _check(ref, lks["namespace"], lambda e: cont(e).get("namespace") == ns,
+                   "--namespace", ours)
+            _check(ref, lks["oob"], lambda e: e.get("out_of_band") is True or
+                   e.get("tamper") is True, "--out-of-band", ours)
+            # the run had what each filter must drop, and the kills --out-of-band keeps
+            assert any(e["event"] == "container_exit" and e["out_of_band"] and
+                       _container_name(e) == k8s_name for e in ref), "no out-of-band end of c"
+            assert any(e["event"] == "exit" and e["host_pid"] == victim and
+                       e["out_of_band"] for e in ref), "no out-of-band exit of the victim"
+            for lk in (lks["oob"], lks["pod"]):
+                assert any(e["event"] == "lookout_start" for e in lk.all()), "no bookend"
+        finally:
+            for lk in lks.values():
+                lk.kill()
+
+
 def test_bad_filter_values_are_refused():
     for args in (["--event", "exec,nope"], ["--signal", "SIGNOPE"], ["--signal", "65"],
                  ["--origin", "elsewhere"], ["--origin", ""], ["--container", ""],
-                 ["--event", "exec,,exit"]):
+                 ["--event", "exec,,exit"], ["--pid", "0"], ["--pid", "1,x"],
+                 ["--image", ""], ["--pod", ""], ["--namespace", ""]):
         p = subprocess.run([os.path.join(os.path.dirname(__file__), "..", "..", "lookout")] + args,
                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=20)

@@ -19,7 +19,7 @@ from lookout import (BINARY, Scope, _no_duplicates, _reject_constant, child_pids
 
 PS_KEYS = {"id": str, "name": (str, type(None)), "image": (str, type(None)), "runtime": str,
            "init_pid": int, "processes": int, "started": str, "root": str, "pidns": int,
-           "mntns": int, "cgroup": str}
+           "mntns": int, "cgroup": str, "process_count": int}
 STARTED_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 CONTROL_RE = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]")
 

@@ -81,9 +81,143 @@ static void test_match(void **state)
 	assert_false(filter_match(&f, &r));
 	f.containers[0] = "web";
 	assert_true(filter_match(&f, &r));
+	/* what the live view shows of a long name, its cell, and globs */
+	strcpy(c.meta.name, "payments-worker-blue");
+	f.containers[0] = "payments-work\xe2\x80\xa6";
+	assert_true(filter_match(&f, &r));
+	f.containers[0] = "payments-work\xe2\x80\xa6/abcdef012";
+	assert_true(filter_match(&f, &r));
+	f.containers[0] = "payments-work\xe2\x80\xa6/abcdef999";	/* another id */
+	assert_false(filter_match(&f, &r));
+	f.containers[0] = "payments-work";	/* plain: still exact */
+	assert_false(filter_match(&f, &r));
+	f.containers[0] = "orders-w\xe2\x80\xa6";
+	assert_false(filter_match(&f, &r));
+	f.containers[0] = "payments-*";
+	assert_true(filter_match(&f, &r));
+	f.containers[0] = "*-blu[de]";
+	assert_true(filter_match(&f, &r));
+	f.containers[0] = "*-green";
+	assert_false(filter_match(&f, &r));
+	f.containers[0] = "\xe2\x80\xa6";		/* the mark alone names nothing */
+	assert_false(filter_match(&f, &r));
 	r.proc.c = NULL;		/* a host process has no container */
 	assert_false(filter_match(&f, &r));
 	r.type = REPORT_LOST;		/* gaps always show */
+	assert_true(filter_match(&f, &r));
+}
+
+static void test_new_filters(void **state)
+{
+	struct filter f;
+	struct container c, other;
+	struct lk_proc k, sender, target;
+	struct lk_signal_event ks;
+	struct signal_view sv;
+	struct report r, sig;
+	char err[256];
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	memset(&c, 0, sizeof(c));
+	memset(&other, 0, sizeof(other));
+	memset(&k, 0, sizeof(k));
+	memset(&r, 0, sizeof(r));
+	strcpy(c.id, "abcdef0123");
+	strcpy(c.meta.name, "web");
+	strcpy(c.meta.image, "registry.local/shop/web:1.2");
+	strcpy(c.meta.pod, "web-5d9f");
+	strcpy(c.meta.k8s_namespace, "shop");
+	k.pid = 300;
+	r.type = REPORT_EXIT;
+	r.proc.k = &k;
+	r.proc.c = &c;
+
+	/* parsing */
+	assert_int_not_equal(filter_parse_pids(&f, "0", err, sizeof(err)), 0);
+	assert_int_not_equal(filter_parse_pids(&f, "-1", err, sizeof(err)), 0);
+	assert_int_not_equal(filter_parse_pids(&f, "4194305", err, sizeof(err)), 0);
+	assert_int_not_equal(filter_parse_pids(&f, "12x", err, sizeof(err)), 0);
+	assert_int_not_equal(filter_add_glob(&f, FILTER_IMAGE, "", err, sizeof(err)), 0);
+	assert_int_not_equal(filter_add_glob(&f, FILTER_POD, "a\x1b" "b", err, sizeof(err)), 0);
+	memset(&f, 0, sizeof(f));
+
+	/* --image */
+	assert_int_equal(filter_add_glob(&f, FILTER_IMAGE, "*/shop/web:*", err, sizeof(err)), 0);
+	assert_true(filter_match(&f, &r));
+	f.images[0] = "*/shop/api:*";
+	assert_false(filter_match(&f, &r));
+	r.proc.c = &other;		/* an image not known yet never matches */
+	f.images[0] = "*";
+	assert_false(filter_match(&f, &r));
+	r.proc.c = NULL;
+	assert_false(filter_match(&f, &r));
+	r.proc.c = &c;
+	assert_true(filter_match(&f, &r));
+	memset(&f, 0, sizeof(f));
+
+	/* --pod, --namespace */
+	assert_int_equal(filter_add_glob(&f, FILTER_NAMESPACE, "shop", err, sizeof(err)), 0);
+	assert_true(filter_match(&f, &r));
+	assert_int_equal(filter_add_glob(&f, FILTER_POD, "api-*", err, sizeof(err)), 0);
+	assert_false(filter_match(&f, &r));
+	f.pods[0] = "web-*";
+	assert_true(filter_match(&f, &r));
+	f.namespaces[0] = "kube-system";
+	assert_false(filter_match(&f, &r));
+	memset(&f, 0, sizeof(f));
+
+	/* --pid: the process, the killer of an exit, a signal's sender or target */
+	memset(&ks, 0, sizeof(ks));
+	memset(&sv, 0, sizeof(sv));
+	memset(&sender, 0, sizeof(sender));
+	memset(&target, 0, sizeof(target));
+	sender.pid = 100;
+	target.pid = 200;
+	ks.sig = 9;
+	sv.k = &ks;
+	sv.sender.k = &sender;
+	sv.target.k = &target;
+	sv.target.c = &c;
+	sv.origin = ORIGIN_HOST;
+	memset(&sig, 0, sizeof(sig));
+	sig.type = REPORT_SIGNAL;
+	sig.signal = &sv;
+	assert_int_equal(filter_parse_pids(&f, "100", err, sizeof(err)), 0);
+	assert_true(filter_match(&f, &sig));
+	assert_false(filter_match(&f, &r));
+	r.killed_by = &sv;		/* killed by 100 */
+	assert_true(filter_match(&f, &r));
+	r.killed_by = NULL;
+	f.pids[0] = 200;
+	assert_true(filter_match(&f, &sig));
+	f.pids[0] = 300;
+	assert_false(filter_match(&f, &sig));
+	assert_true(filter_match(&f, &r));
+	memset(&f, 0, sizeof(f));
+
+	/* --out-of-band: out-of-band signals and exits, tamper, and the bookends */
+	f.out_of_band = true;
+	assert_false(filter_match(&f, &sig));
+	sv.out_of_band = true;
+	assert_true(filter_match(&f, &sig));
+	sv.out_of_band = false;
+	sv.tamper = true;
+	assert_true(filter_match(&f, &sig));
+	sv.tamper = false;
+	r.cause = CAUSE_EXITED;
+	assert_false(filter_match(&f, &r));
+	sv.out_of_band = true;
+	r.killed_by = &sv;
+	r.cause = CAUSE_OUT_OF_BAND_KILL;
+	assert_int_equal(filter_match(&f, &r), report_out_of_band(&r));
+	assert_true(filter_match(&f, &r));
+	r.type = REPORT_EXEC;
+	r.killed_by = NULL;
+	assert_false(filter_match(&f, &r));
+	r.type = REPORT_LOST;
+	assert_true(filter_match(&f, &r));
+	r.type = REPORT_LOOKOUT_START;
 	assert_true(filter_match(&f, &r));
 }
 
@@ -93,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_signal_numbers),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_new_filters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "output.h"
 
@@ -158,11 +160,122 @@ static void test_text_one_line(void **state)
 	r.proc.argv.ptr = hostile_argv;
 	r.proc.argv.len = sizeof(hostile_argv) - 1;
 	outbuf_init(&b);
+	setenv("COLUMNS", "1000", 1);
+	text_view_init(-1, false, true);
+	unsetenv("COLUMNS");
 	text_write_report(&b, &host, &r, false);
-	assert_ptr_equal(strchr(b.data, '\n'), b.data + b.len - 1);
+	/* a date line first (the first row of a day), then the row */
+	assert_memory_equal(b.data, "--- ", 4);
+	assert_ptr_equal(strchr(strchr(b.data, '\n') + 1, '\n'), b.data + b.len - 1);
 	assert_null(strchr(b.data, '\x1b'));
 	assert_non_null(strstr(b.data, "new\\x0aline"));
 	outbuf_free(&b);
+}
+
+/* A date line before the first row and when the day changes (here in UTC, --utc):
+ * 2025-11-29T23:59:59.900Z, then 0.2 s later, the next day. */
+static void test_text_date_lines(void **state)
+{
+	struct lk_proc k;
+	struct report r = { .type = REPORT_EXEC };
+	struct outbuf b;
+	const char *second;
+
+	(void)state;
+	make_proc(&k);
+	r.proc.k = &k;
+	text_view_init(-1, false, true);
+	outbuf_init(&b);
+	r.time_ns = 1764460799900000000ULL - 1764405234000000000ULL;
+	text_write_report(&b, &host, &r, false);
+	text_write_report(&b, &host, &r, false);	/* same day: no new date line */
+	r.time_ns += 200000000ULL;
+	text_write_report(&b, &host, &r, false);
+	assert_memory_equal(b.data, "--- Sat 2025-11-29 UTC ---\n23:59:59.900 exec", 44);
+	second = strstr(b.data + 1, "--- ");
+	assert_non_null(second);
+	assert_memory_equal(second, "--- Sun 2025-11-30 UTC ---\n00:00:00.100 exec", 44);
+	assert_null(strstr(second + 1, "--- "));
+	outbuf_free(&b);
+}
+
+/* Every line of b fits in `cols` columns; returns the number of lines. */
+static int check_lines_fit(const struct outbuf *b, size_t cols)
+{
+	const char *p = b->data, *nl;
+	int n = 0;
+
+	while (p < b->data + b->len) {
+		nl = memchr(p, '\n', (size_t)(b->data + b->len - p));
+		assert_non_null(nl);
+		if (text_display_width(p, (size_t)(nl - p)) > cols)
+			fail_msg("a line of %zu columns in %zu: %.*s",
+				 text_display_width(p, (size_t)(nl - p)), cols, (int)(nl - p), p);
+		p = nl + 1;
+		n++;
+	}
+	return n;
+}
+
+/* A host kill -9 of a container process with a long name, at 80 and 120 columns:
+ * no line wider than the window, the verdict first, the name cut with its mark;
+ * --no-trunc keeps everything, on more lines. */
+static void test_text_fits_width(void **state)
+{
+	static struct container c;
+	struct lk_signal_event ks;
+	struct lk_proc sender, target;
+	struct signal_view sv;
+	struct report r = { .type = REPORT_SIGNAL, .time_ns = 5 };
+	struct outbuf b;
+	size_t widths[] = { 80, 120 };
+	unsigned int i;
+	char cols[16];
+
+	(void)state;
+	memset(&ks, 0, sizeof(ks));
+	memset(&sv, 0, sizeof(sv));
+	make_proc(&sender);
+	make_proc(&target);
+	memcpy(sender.comm, "bash", 5);
+	memcpy(target.comm, "sleep", 6);
+	ks.sig = 9;
+	strcpy(c.id, "ee1c42390abcdef0");
+	strcpy(c.meta.name, "payments-worker-blue-7");
+	sv.k = &ks;
+	sv.sender.k = &sender;
+	sv.target.k = &target;
+	sv.target.c = &c;
+	sv.origin = ORIGIN_HOST;
+	sv.out_of_band = true;
+	r.signal = &sv;
+	for (i = 0; i < 2; i++) {
+		snprintf(cols, sizeof(cols), "%zu", widths[i]);
+		setenv("COLUMNS", cols, 1);
+		text_view_init(-1, false, false);
+		assert_int_equal(text_view_width(), (int)widths[i]);
+		outbuf_init(&b);
+		text_write_header(&b);
+		text_write_report(&b, &host, &r, false);
+		text_write_report(&b, &host, &r, false);
+		/* header (1 or 2), date, and 1 or 2 lines per row */
+		assert_int_equal(check_lines_fit(&b, widths[i]), widths[i] < 100 ? 7 : 4);
+		assert_non_null(strstr(b.data, "payments-work\xe2\x80\xa6/ee1c42390"));
+		assert_non_null(strstr(b.data, widths[i] < 100 ? "\n    OUT-OF-BAND SIGKILL from" :
+							      " OUT-OF-BAND SIGKILL from"));
+		assert_non_null(strstr(b.data, "\xe2\x80\xa6\n"));	/* details cut, marked */
+		outbuf_free(&b);
+
+		text_view_init(-1, true, false);
+		outbuf_init(&b);
+		text_write_report(&b, &host, &r, false);
+		assert_true(check_lines_fit(&b, widths[i]) >= 3);
+		assert_non_null(strstr(b.data, "payments-worker-blue-7/ee1c42390abc"));
+		assert_non_null(strstr(b.data, "tty=pts/1"));
+		assert_null(strstr(b.data, "\xe2\x80\xa6"));
+		outbuf_free(&b);
+	}
+	unsetenv("COLUMNS");
 }
 
 int main(void)
@@ -173,6 +286,8 @@ int main(void)
 		cmocka_unit_test(test_exit_status),
 		cmocka_unit_test(test_signal_names),
 		cmocka_unit_test(test_text_one_line),
+		cmocka_unit_test(test_text_fits_width),
+		cmocka_unit_test(test_text_date_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

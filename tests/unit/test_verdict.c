@@ -2,6 +2,7 @@
 /* test_verdict.c - origin and out of band, fed records as the kernel writes
  * them and the containers userspace resolved, with no kernel involved. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -135,6 +136,26 @@ static void test_signal_to_lookout_is_not_out_of_band(void **state)
 	assert_false(f.s.out_of_band);
 }
 
+/* A terminal resize reaches lookout as SIGWINCH with SI_KERNEL (the tty layer): not
+ * tampering. The same signal from kill(2) (SI_USER), or any other, is. */
+static void test_tamper_but_not_a_resize(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	setup(&f);
+	assert_false(verdict_tamper(&f.k));
+	f.k.target.flags = LK_PF_SELF;
+	assert_true(verdict_tamper(&f.k));
+	f.k.sig = SIGWINCH;
+	f.k.code = SI_USER;
+	assert_true(verdict_tamper(&f.k));
+	f.k.code = SI_KERNEL;
+	assert_false(verdict_tamper(&f.k));
+	f.k.sig = SIGTERM;
+	assert_true(verdict_tamper(&f.k));
+}
+
 /* Any method counts as sent by a process: the origin does not depend on it. */
 static void test_every_method_is_attributed(void **state)
 {
@@ -228,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_entered_is_host),
 		cmocka_unit_test(test_host_to_host_is_not_out_of_band),
 		cmocka_unit_test(test_signal_to_lookout_is_not_out_of_band),
+		cmocka_unit_test(test_tamper_but_not_a_resize),
 		cmocka_unit_test(test_every_method_is_attributed),
 		cmocka_unit_test(test_causes),
 		cmocka_unit_test(test_oom_note_is_for_sigkill),
