@@ -25,12 +25,22 @@
 #include <sys/statfs.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "cgroup_mode.h"
 #include "containers.h"
 #include "loader.h"
 #include "lookout.skel.h"
+
+/* libbpf before 1.0 returns errors differently (Ubuntu 22.04 ships 0.5), and its
+ * version header came in 0.6: say so at build time, not with a wrong error later. */
+#if __has_include(<bpf/libbpf_version.h>)
+#include <bpf/libbpf_version.h>
+#endif
+#if !defined(LIBBPF_MAJOR_VERSION) || LIBBPF_MAJOR_VERSION < 1
+#error "lookout needs libbpf 1.0 or newer: install it (Debian 12: libbpf-dev) or build libbpf 1.x"
+#endif
 #include "proc.h"
 #include "safe_file.h"
 
@@ -83,6 +93,32 @@ int loader_check_environment(const struct loader_opts *opts)
 		return -ENOENT;
 	}
 	return 0;
+}
+
+/*
+ * The oldest kernel lookout runs on: the sender rule reads the task's saved
+ * user registers with bpf_task_pt_regs() (5.15), passes pointers to global
+ * functions (5.12) and uses bpf_get_current_task_btf() (5.11). Distributions
+ * backport such helpers, so an older version number is a hint, not a refusal.
+ */
+#define KERNEL_FLOOR_MAJOR 5
+#define KERNEL_FLOOR_MINOR 15
+
+/* ": this kernel is 5.10.0, older than ..." when it is, else "". */
+static const char *kernel_below_floor(void)
+{
+	static char why[160];
+	struct utsname u;
+	int major, minor;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return "";
+	if (major > KERNEL_FLOOR_MAJOR ||
+	    (major == KERNEL_FLOOR_MAJOR && minor >= KERNEL_FLOOR_MINOR))
+		return "";
+	snprintf(why, sizeof(why), ": this kernel is %.64s, older than that (it lacks "
+		 "bpf_task_pt_regs, which names a signal's sender)", u.release);
+	return why;
 }
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -332,9 +368,9 @@ int loader_open_and_load(struct loader *ld, const struct loader_opts *opts)
 	err = lookout_bpf__load(ld->skel);
 	if (err) {
 		fprintf(stderr, "lookout: the kernel refused to load the BPF programs: %s: "
-				"lookout needs Linux 5.8+ with BTF and BPF allowed (kernel "
-				"lockdown off); run with --verbose for the verifier's log\n",
-			strerror(-err));
+				"lookout needs Linux %d.%d or newer with BTF and BPF allowed "
+				"(kernel lockdown off)%s; run with --verbose for the verifier's log\n",
+			strerror(-err), KERNEL_FLOOR_MAJOR, KERNEL_FLOOR_MINOR, kernel_below_floor());
 		return err;
 	}
 	return 0;

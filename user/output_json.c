@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * output_json.c - one JSON object per line, as ../shared/EVENTS.md fixes it.
+ * output_json.c - one JSON object per line, as the README's event contract fixes it.
  * Every string a process or a runtime controls goes through json_put_string,
  * so no byte can break the line or the JSON.
  */
@@ -114,7 +114,7 @@ static void put_container(struct outbuf *b, const struct container *c)
 	outbuf_putc(b, '}');
 }
 
-/* The process keys of EVENTS.md, without the surrounding braces. */
+/* The process keys of the event contract, without the surrounding braces. */
 static void put_proc_fields(struct outbuf *b, const struct proc_view *p)
 {
 	const struct lk_proc *k = p->k;

@@ -91,7 +91,7 @@ int runtime_crio_parse(const char *json, size_t len, struct container_meta *m);
 /*
  * Dispatch on cm->runtime. containerd with a pod uid that containerd does not know is
  * retried as Docker (Kubernetes on Docker). lxc and systemd-nspawn: name = id, nothing
- * read. cri-o has no reader yet: -EOPNOTSUPP. sandbox and none: -ENOENT.
+ * read. cri-o: runtime_crio_lookup. sandbox and none: -ENOENT.
  */
 int runtime_lookup(const char *root, const struct cgroup_match *cm, struct container_meta *m);
 
