@@ -139,6 +139,17 @@ def _check(facts, ev, mode):
     assert dig(ce, "killed_by.host_pid") == bkiller and dig(ce, "killed_by.origin") == "runtime", brief(ce)
     assert ce["out_of_band"] is False, brief(ce)
 
+    # E: kill(2) through the ia32 table: still the host's, out of band, method kill.
+    assert facts["compat-status"] == ["0"], "int $0x80 kill failed in the VM: %r" % facts["compat-status"]
+    eid, epid, ekiller = facts["compat-kill"][0], int(facts["compat-kill"][1]), int(facts["compat-kill"][2])
+    sig = _one(ev, "signal", lambda e: e["target"]["host_pid"] == epid and e["signal"] == 9,
+               "SIGKILL to box E's PID 1 through int $0x80")
+    assert sig["origin"] == "host" and sig["out_of_band"] is True, brief(sig)
+    assert sig["method"] == "kill" and sig["compat"] is True, brief(sig)
+    assert sig["sender"]["host_pid"] == ekiller, brief(sig)
+    ce = _one(ev, "container_exit", _in(eid), "container_exit of box E")
+    assert dig(ce, "killed_by.host_pid") == ekiller and ce["cause"] == "out_of_band_kill", brief(ce)
+
     # C: the OOM killer (6.1's mark_victim gives only a PID).
     cid, cpid = facts["oom"][0], int(facts["oom"][1])
     oom = _one(ev, "oom", _in(cid), "oom in box C")
@@ -146,6 +157,8 @@ def _check(facts, ev, mode):
     x = _one(ev, "exit", lambda e: e["host_pid"] == cpid, "exit of the hog")
     assert x["exit_signal"] == 9 and x["out_of_band"] is False, brief(x)
     assert dig(x, "killed_by.origin") in (None, "kernel"), brief(x)
+    assert x["cause"] == "oom", brief(x)
+    assert dig(oom, "oom.scope") == "container" and cid in (dig(oom, "oom.cgroup") or ""), oom["oom"]
     _one(ev, "container_exit", _in(cid), "container_exit of box C")
 
     # The seeded one's end, by the runtime.

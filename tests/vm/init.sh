@@ -92,7 +92,7 @@ wait_gone() {
 }
 
 hexid() { printf '%s%063d' "$1" 0; }
-S=$(hexid 5) A=$(hexid a) B=$(hexid b) C=$(hexid c) D=$(hexid d)
+S=$(hexid 5) A=$(hexid a) B=$(hexid b) C=$(hexid c) D=$(hexid d) E=$(hexid e)
 
 # A container that runs before lookout starts: seeded from the v2 tree.
 box $S /bin/sleep 600
@@ -133,6 +133,17 @@ KB=$!
 wait $KB
 wait_gone "$PB"
 say runtime-stop $B "$PB" "$KB"
+
+# E: a host kill through the 32-bit compat table (int $0x80 from a 64-bit process),
+# which this Debian kernel, unlike the development host's, allows.
+box $E /bin/sleep 600
+PE=$(init_of $E /bin/sleep)
+/bin/sigtools compat-kill "$PE" 9 &
+KE=$!
+wait $KE
+say compat-status $?
+wait_gone "$PE"
+say compat-kill $E "$PE" "$KE"
 
 # C: an OOM kill in a memory-limited cgroup.
 MEMMAX=24M box $C /bin/hog

@@ -56,6 +56,7 @@ cp /bin/busybox "$ir/opt/rt/busybox"	# the "runtime": the same code, its own ino
 cp "$lookout" "$ir/bin/lookout"
 gcc -static -O2 -Wall -Werror -o "$ir/bin/hog" "$here/hog.c"
 gcc -static -O2 -Wall -Werror -o "$ir/opt/rt/spawn" "$here/spawn.c"
+gcc -static -O2 -Wall -Werror -o "$ir/bin/sigtools" "$here/../e2e/helpers/sigtools.c"
 install -m 0755 "$here/init.sh" "$ir/init"
 (cd "$ir" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
 rm -rf "$ir"
