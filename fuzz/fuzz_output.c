@@ -237,6 +237,9 @@ static void check_json(const struct outbuf *b, const struct report *r,
 		break;
 	case REPORT_LOST:
 		break;
+	case REPORT_CONTAINER_UPDATE:
+		check_container(get(o, "container"), pa);
+		break;
 	}
 	json_object_put(o);
 }
@@ -316,7 +319,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n;
 	struct outbuf b;
 
-	type = fuzz_u8(&in) % (REPORT_LOST + 1);
+	type = fuzz_u8(&in) % REPORT_TYPES;
 	flags = fuzz_u8(&in);
 	take_cstr(&in, host.hostname, sizeof(host.hostname));
 	make_proc(&in, &pa);
