@@ -35,6 +35,9 @@ def _to(pid, signo):
 def _assert_host_kill(lk, c, pid, sender_pid, method, signo=9, compat=False):
     """The signal to `pid` came from host process sender_pid, by `method`,
     out of band, and the container's end names that sender."""
+    # Its end comes after the signal: wait for it, then look at both.
+    lk.wait_for("container_exit", lambda e: e["container"]["id"] == c.id,
+                what="container_exit of %s" % c.name)
     sig = lk.one("signal", lambda e: _to(pid, signo)(e) and e["sent_by_process"],
                  "%s to %d" % (method, pid))
     check_contract([sig])
@@ -103,10 +106,10 @@ def test_ptrace_kill_is_host():
         lk.wait_for("container_start", lambda e: e["container"]["id"] == c.id)
         p = s.popen([tool, "ptrace-kill", str(c.pid)])
         assert p.wait(10) == 0, "ptrace kill failed"
+        _assert_host_kill(lk, c, c.pid, p.pid, "ptrace")
         stop = lk.one("signal", _to(c.pid, 19), "PTRACE_ATTACH's SIGSTOP")
         assert stop["method"] == "ptrace" and stop["sender"]["host_pid"] == p.pid, brief(stop)
         assert stop["origin"] == "host", brief(stop)
-        _assert_host_kill(lk, c, c.pid, p.pid, "ptrace")
         lk.stop()
 
 
@@ -217,11 +220,11 @@ def test_memfd_lookalike_is_not_runtime():
         with open(os.path.join(d, "target"), "w") as f:
             f.write(str(victim.pid))
         wait_until(lambda: os.path.exists(os.path.join(d, "done")), 10, "the look-alike's kill")
+        ce = lk.wait_for("container_exit", lambda e: e["container"]["id"] == victim.id,
+                         what="container_exit of the victim")[0]
         sig = lk.one("signal", _to(victim.pid, 9), "SIGKILL from the look-alike")
         assert sig["origin"] == "other_container" and sig["out_of_band"] is True, brief(sig)
         assert dig(sig, "sender.container.id") == killer.id, brief(sig)
-        ce = lk.wait_for("container_exit", lambda e: e["container"]["id"] == victim.id,
-                         what="container_exit of the victim")[0]
         assert dig(ce, "killed_by.origin") == "other_container" and ce["out_of_band"], brief(ce)
         lk.stop()
 
