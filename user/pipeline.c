@@ -65,7 +65,6 @@ struct pipeline {
 		char name[256];
 	} ended[ENDED_KEPT];
 	size_t ended_next;
-	__u64 meta_pending;		/* started containers still without metadata */
 };
 
 /* ---- record checking ----------------------------------------------------- */
@@ -768,12 +767,19 @@ void pipeline_set_audit_fd(struct pipeline *pl, int fd)
 	pl->opts.audit_fd = fd;
 }
 
+static void count_only(void *ctx, struct container *c)
+{
+	(void)ctx;
+	(void)c;
+}
+
 void pipeline_counts(const struct pipeline *pl, struct pipeline_counts *out)
 {
 	struct cgroup_map_counts cg;
 
 	*out = pl->counts;
-	out->metadata_pending = pl->meta_pending;
+	/* Counted now, not at the last tick: a container named since is not pending. */
+	out->metadata_pending = containers_each_pending_meta(pl->cs, count_only, NULL);
 	out->written = pl->out.written;
 	out->not_written = pl->out.not_written;
 	cgroup_map_counts(pl->cgroups, &cg);
@@ -807,6 +813,6 @@ void pipeline_tick(struct pipeline *pl, __u64 now_ns)
 	struct tick t = { pl, now_ns };
 
 	/* A container with no events since its start still gets its name. */
-	pl->meta_pending = containers_each_pending_meta(pl->cs, tick_one, &t);
+	containers_each_pending_meta(pl->cs, tick_one, &t);
 	router_flush(&pl->out);
 }

@@ -290,7 +290,7 @@ def _bpftool_ids(kind):
 
 def _lookout_progs():
     return {i: n for i, n in _bpftool_ids("prog").items()
-            if n.startswith("handle_") or n.startswith("seed_tasks")}
+            if n.startswith(("handle_", "seed_tasks", "key_open_files"))}
 
 
 def _bpffs():
