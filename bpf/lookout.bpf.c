@@ -378,6 +378,12 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	 * anything sent to lookout itself (tamper evidence). The cheap questions
 	 * first: most signals on a host are the kernel's, between host processes. */
 	tkey = membership(target);
+	skey = membership(cur);
+	/* Between two host processes only with --all (or to lookout itself):
+	 * decided before the costlier question of who sent it. */
+	if (tkey.kind == LK_CK_HOST && !report_all && !is_self(target) &&
+	    skey.kind == LK_CK_HOST)
+		return 0;
 	sm = signal_method(ctx_addr(ctx), sig, info_addr, target->tgid);
 	method = SM_METHOD(sm);
 	nr = SM_NR(sm);
@@ -385,10 +391,6 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 		how |= LK_SIG_COMPAT;
 	by_process = method != LK_SM_NONE;
 	if (tkey.kind == LK_CK_HOST && !report_all && !is_self(target) && !by_process)
-		return 0;
-	skey = membership(cur);
-	if (tkey.kind == LK_CK_HOST && !report_all && !is_self(target) &&
-	    skey.kind == LK_CK_HOST)
 		return 0;
 	/* Filters. A signal a process sent that was queued may still end its
 	 * target, and the exit will want to name it: userspace filters those. */

@@ -95,6 +95,14 @@ struct {
 	__type(value, __u8);
 } runtime_exes SEC(".maps");
 
+/* The inode numbers of runtime_exes' keys: a cheap first test (runtime.bpf.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64);
+	__type(value, __u8);
+} runtime_inos SEC(".maps");
+
 /* Processes running the runtime's code from a memfd copy of its executable
  * (runc re-executes itself so for `runc init`): only a runtime process that
  * execs a memfd, and its forks, are marked. A container's own program that

@@ -51,11 +51,17 @@ static __always_inline bool exe_is_runtime(__u32 dev, __u64 ino)
 	return ino && bpf_map_lookup_elem(&runtime_exes, &k);
 }
 
+/* Every exec asks this: the inode number alone rules out nearly every file, so
+ * the device (a pointer chase, and btrfs's subvolume) is read only for the few
+ * whose number a runtime executable has. */
 static __always_inline bool file_is_runtime(struct file *exe)
 {
 	struct inode *inode = BPF_CORE_READ(exe, f_inode);
+	__u64 ino = BPF_CORE_READ(inode, i_ino);
 
-	return exe && exe_is_runtime(inode_dev(inode), BPF_CORE_READ(inode, i_ino));
+	if (!exe || !bpf_map_lookup_elem(&runtime_inos, &ino))
+		return false;
+	return exe_is_runtime(inode_dev(inode), ino);
 }
 
 static __always_inline bool file_is_memfd(struct file *file)

@@ -505,6 +505,7 @@ static bool runtime_fds_has(const struct runtime_fds *r, __u32 fd)
 static int runtime_fds_to_map(struct loader *ld, const struct runtime_fds *r)
 {
 	int map_fd = bpf_map__fd(ld->skel->maps.runtime_exes);
+	int ino_fd = bpf_map__fd(ld->skel->maps.runtime_inos);
 	struct lk_fd_key rec;
 	size_t len, off;
 	char *buf;
@@ -520,7 +521,8 @@ static int runtime_fds_to_map(struct loader *ld, const struct runtime_fds *r)
 		memcpy(&rec, buf + off, sizeof(rec));
 		if (!runtime_fds_has(r, rec.fd))
 			continue;
-		if (bpf_map_update_elem(map_fd, &rec.key, &one, BPF_ANY)) {
+		if (bpf_map_update_elem(map_fd, &rec.key, &one, BPF_ANY) ||
+		    bpf_map_update_elem(ino_fd, &rec.key.ino, &one, BPF_ANY)) {
 			err = -errno;
 			break;
 		}
