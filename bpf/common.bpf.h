@@ -17,6 +17,16 @@ const volatile __u64 signal_mask = 0;		/* bit n-1 = signal n wanted; 0 = all */
 const volatile bool kernel_signals = true;	/* signals no process sent are wanted */
 const volatile __u64 wakeup_bytes = 256 << 10;	/* wake the reader past this much data */
 
+/* Written by the loader after load: a 1,024-bit filter of runtime executables'
+ * inode numbers, so an exec of anything else costs two plain loads. */
+#define RUNTIME_INO_WORDS 16
+__u64 runtime_ino_bits[RUNTIME_INO_WORDS];
+
+static __always_inline bool maybe_runtime_ino(__u64 ino)
+{
+	return runtime_ino_bits[(ino >> 6) & (RUNTIME_INO_WORDS - 1)] & (1ULL << (ino & 63));
+}
+
 /* Flags a process keeps across re-classification and passes to its children:
  * how it got into its container, and whether it runs the runtime's code. */
 #define LK_PF_INHERITED	(LK_PF_JOINED | LK_PF_RUNTIME)

@@ -38,7 +38,7 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *task, pid_t old_pid,
 	const char *filename;
 	__u32 off, n;
 
-	runtime_procs_exec(&pk, BPF_CORE_READ(bprm, file));
+	runtime_procs_exec(task, bprm);
 	/* Exec re-checks membership: runc moves a container's first process into
 	 * its cgroup after forking it, and --pid=host containers share the host's
 	 * PID namespace, so fork alone cannot tell. */
@@ -119,11 +119,9 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 	cpk.pad = 0;
 	cpk.start_time = child->start_boottime;
 	/* runc's init stages fork without exec: they still run runc's code. */
-	if (bpf_map_lookup_elem(&runtime_procs, &ppk)) {
-		__u8 one = 1;
-
-		bpf_map_update_elem(&runtime_procs, &cpk, &one, BPF_ANY);
-	}
+	if (runs_memfd(parent) &&
+	    runtime_mark_is(parent->group_leader, parent->group_leader->self_exec_id))
+		runtime_mark_set(child, child->self_exec_id);
 	entry = bpf_map_lookup_elem(&tracked, &ppk);
 	cgid = task_cgroup_id(child);
 	moved = cgid != task_cgroup_id(parent);
@@ -494,15 +492,14 @@ int BPF_PROG(handle_mark_victim_pid, int pid)
 /* A memfd program already running at start has no exec to judge it by. runc
  * init waits in one until `runc start`, its parent by then the shim: take a
  * memfd whose parent runs a runtime executable as the runtime's, this once. */
-static __always_inline void seed_runtime_proc(struct task_struct *task, struct lk_pkey *pk)
+static __always_inline void seed_runtime_proc(struct task_struct *task)
 {
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
-	__u8 one = 1;
 
 	if (!exe || !file_is_memfd(exe))
 		return;
 	if (file_is_runtime(BPF_CORE_READ(task, real_parent, mm, exe_file)))
-		bpf_map_update_elem(&runtime_procs, pk, &one, BPF_ANY);
+		runtime_mark_set(task, task->self_exec_id);
 }
 
 SEC("iter/task")
@@ -519,7 +516,7 @@ int seed_tasks(struct bpf_iter__task *ctx)
 	if (task->flags & (PF_EXITING | PF_KTHREAD))
 		return 0;
 	pk = pkey_of(task);
-	seed_runtime_proc(task, &pk);
+	seed_runtime_proc(task);
 	entry = bpf_map_lookup_elem(&tracked, &pk);
 	key = classify(task, task_cgroup_id(task), task_pidns(task));
 	if (entry)

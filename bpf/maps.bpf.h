@@ -108,10 +108,10 @@ struct {
  * execs a memfd, and its forks, are marked. A container's own program that
  * re-executes itself from a memfd is not. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct lk_pkey);
-	__type(value, __u8);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);		/* the self_exec_id of the program that is the runtime's */
 } runtime_procs SEC(".maps");
 
 /* A note per target and per signal: the last process that sent it and had

@@ -80,42 +80,76 @@ static __always_inline bool file_is_memfd(struct file *file)
  * a memfd copy (runc 1.1's `runc init`): see runtime_procs. Whether it may act
  * as the runtime is decided with its container: inside one, it never does.
  */
+/*
+ * The runtime mark of a process lives on its leader (task storage: it goes with
+ * the task) and names the program it holds for by the task's exec count
+ * (self_exec_id, one more at every exec, copied by fork). A later exec of
+ * anything else makes it stale without anyone having to clear it, so an
+ * ordinary exec never looks at it.
+ */
+static __always_inline bool runtime_mark_is(struct task_struct *leader, __u64 exec_id)
+{
+	__u64 *m = bpf_task_storage_get(&runtime_procs, leader, 0, 0);
+
+	return m && *m == exec_id;
+}
+
+static __always_inline void runtime_mark_set(struct task_struct *leader, __u64 exec_id)
+{
+	__u64 *m = bpf_task_storage_get(&runtime_procs, leader, 0,
+					BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (m)
+		*m = exec_id;
+}
+
+/* Only a program run from a memfd can hold a mark that matters (a runtime
+ * executable is known by its inode): a cheap test, plain loads, for every fork. */
+static __always_inline bool runs_memfd(struct task_struct *task)
+{
+	struct mm_struct *mm = task->mm;
+	struct file *exe = mm ? mm->exe_file : NULL;
+	struct dentry *d = exe ? exe->f_path.dentry : NULL;
+
+	return d && d->d_parent == d;
+}
+
 static __always_inline bool task_is_runtime(struct task_struct *task)
 {
+	struct task_struct *leader = task->group_leader;
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
-	struct lk_pkey pk;
 
 	if (!exe)
 		return false;
 	if (file_is_runtime(exe))
 		return true;
-	/* Read with helpers: the ancestry walk passes tasks the verifier
-	 * cannot type. */
-	pk.pid = BPF_CORE_READ(task, tgid);
-	pk.pad = 0;
-	pk.start_time = BPF_CORE_READ(task, group_leader, start_boottime);
-	return bpf_map_lookup_elem(&runtime_procs, &pk);
+	return runtime_mark_is(leader, leader->self_exec_id);
 }
 
-/* The same for an ancestor already read: by its exe's key, or its mark. */
+/* The same for an ancestor already read, by its exe's key (a memfd ancestor is
+ * not marked here: the walk reads tasks the helpers above cannot take). */
 static __always_inline bool ancestor_is_runtime(struct lk_ancestor *a)
 {
-	struct lk_pkey pk = { .pid = a->pid, .start_time = a->start_time };
-
-	return exe_is_runtime(a->exe_dev, a->exe_ino) || bpf_map_lookup_elem(&runtime_procs, &pk);
+	return exe_is_runtime(a->exe_dev, a->exe_ino);
 }
 
-/* At exec: the new program is the runtime's when it is a runtime executable, or
- * a memfd the runtime itself executed (the process ran the runtime before). */
-static __always_inline void runtime_procs_exec(struct lk_pkey *pk, struct file *file)
+/* At exec (the task is its process's leader by now): the new program is the
+ * runtime's when it is a runtime executable, or a memfd the runtime itself
+ * executed (the process ran the runtime before). */
+static __always_inline void runtime_procs_exec(struct task_struct *task, struct linux_binprm *bprm)
 {
-	__u8 one = 1;
-	bool was = bpf_map_lookup_elem(&runtime_procs, pk);
+	/* Every exec runs this: plain loads through the typed bprm, no helper
+	 * but the map lookup, until a file's inode number or its being a
+	 * memfd (one dentry, its own root) makes it worth a closer look. */
+	struct file *file = bprm->file;
+	struct dentry *d = file->f_path.dentry;
+	__u64 id = task->self_exec_id;	/* this exec's: counted before the tracepoint */
+	__u64 ino = file->f_inode->i_ino;
 
-	if (file_is_runtime(file) || (was && file_is_memfd(file)))
-		bpf_map_update_elem(&runtime_procs, pk, &one, BPF_ANY);
-	else if (was)
-		bpf_map_delete_elem(&runtime_procs, pk);
+	if (maybe_runtime_ino(ino) && file_is_runtime(file))
+		runtime_mark_set(task, id);
+	else if (d->d_parent == d && file_is_memfd(file) && runtime_mark_is(task, id - 1))
+		runtime_mark_set(task, id);	/* the runtime re-executed itself */
 }
 
 #endif /* LOOKOUT_RUNTIME_BPF_H */

@@ -526,6 +526,7 @@ static int runtime_fds_to_map(struct loader *ld, const struct runtime_fds *r)
 			err = -errno;
 			break;
 		}
+		ld->skel->bss->runtime_ino_bits[(rec.key.ino >> 6) & 15] |= 1ULL << (rec.key.ino & 63);
 		ld->nr_runtime_exes++;
 	}
 	free(buf);
