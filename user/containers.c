@@ -194,7 +194,8 @@ void containers_remove_cgroup(struct containers *cs, __u64 cgid)
 	}
 }
 
-struct container *containers_resolve(struct containers *cs, const struct lk_ckey *key)
+/* The container of a key; a sandbox is made on first sight when `create`. */
+static struct container *key_lookup(struct containers *cs, const struct lk_ckey *key, bool create)
 {
 	struct cgroup_entry *e;
 	struct container *c;
@@ -206,6 +207,8 @@ struct container *containers_resolve(struct containers *cs, const struct lk_ckey
 		return e ? e->c : NULL;
 	case LK_CK_PIDNS:
 		snprintf(id, sizeof(id), "pidns:%llu", (unsigned long long)key->id);
+		if (!create)
+			return find_by_id(cs, id);
 		c = get_by_id(cs, id);
 		if (c && c->match.runtime == RUNTIME_NONE) {
 			c->match.runtime = RUNTIME_SANDBOX;
@@ -218,21 +221,14 @@ struct container *containers_resolve(struct containers *cs, const struct lk_ckey
 	}
 }
 
+struct container *containers_resolve(struct containers *cs, const struct lk_ckey *key)
+{
+	return key_lookup(cs, key, true);
+}
+
 struct container *containers_find(struct containers *cs, const struct lk_ckey *key)
 {
-	struct cgroup_entry *e;
-	char id[CONTAINER_ID_MAX];
-
-	switch (key->kind) {
-	case LK_CK_CGROUP:
-		e = find_cgroup(cs, key->id);
-		return e ? e->c : NULL;
-	case LK_CK_PIDNS:
-		snprintf(id, sizeof(id), "pidns:%llu", (unsigned long long)key->id);
-		return find_by_id(cs, id);
-	default:
-		return NULL;
-	}
+	return key_lookup(cs, key, false);
 }
 
 bool container_refresh_meta(struct containers *cs, struct container *c, __u64 now_ns)

@@ -603,6 +603,18 @@ def wait_process(ns_inode, argv, timeout=10.0):
         time.sleep(0.05)
 
 
+def rmdir_if_gone(d):
+    """rmdir a cgroup (or any directory) the test made: True once it is gone,
+    False while it is still busy (for wait_until)."""
+    try:
+        os.rmdir(d)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    return True
+
+
 def wait_until(cond, timeout, what):
     deadline = time.monotonic() + timeout
     while not cond():

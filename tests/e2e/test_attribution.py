@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lookout import (Lookout, Scope, Skip, brief, check_contract, dig, run, wait_process,  # noqa: E402
+from lookout import (Lookout, Scope, Skip, brief, check_contract, dig, rmdir_if_gone, run,  # noqa: E402
                      wait_until)
 
 HELPERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers")
@@ -79,7 +79,7 @@ def test_cgroup_kill_is_host():
         lk.wait_for("container_start", lambda e: e["container"]["id"] == c.id)
         cg = os.path.join(V2_ROOT, s.name("cg"))
         os.mkdir(cg)
-        s.defer(lambda: wait_until(lambda: _rmdir(cg), 10, "rmdir " + cg))
+        s.defer(lambda: wait_until(lambda: rmdir_if_gone(cg), 10, "rmdir " + cg))
         with open(os.path.join(cg, "cgroup.procs"), "w") as f:
             f.write(str(c.pid))
         p = s.popen(["/bin/sh", "-c", "echo 1 > %s/cgroup.kill" % cg])
@@ -88,14 +88,6 @@ def test_cgroup_kill_is_host():
         lk.stop()
 
 
-def _rmdir(d):
-    try:
-        os.rmdir(d)
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return False
-    return True
 
 
 def test_ptrace_kill_is_host():

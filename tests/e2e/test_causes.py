@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lookout import (BINARY, Lookout, Scope, brief, build_segv, check_contract,  # noqa: E402
-                     dig, run, wait_until)
+                     dig, rmdir_if_gone, run, wait_until)
 
 HELPERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers")
 
@@ -189,7 +189,7 @@ def test_late_metadata_is_announced():
         cg = os.path.join(mem, "docker", cid)
         with Lookout("--json", "--host-root", root) as lk:
             os.mkdir(cg)
-            s.defer(lambda: wait_until(lambda: _rmdir_ok(cg), 10, "rmdir " + cg))
+            s.defer(lambda: wait_until(lambda: rmdir_if_gone(cg), 10, "rmdir " + cg))
             box = s.popen(["/bin/sh", "-c", "echo $$ > %s/cgroup.procs; "
                            "exec unshare --pid --fork /bin/sleep 30" % cg])
             st = lk.wait_for("container_start", lambda e: dig(e, "container.id") == cid,
@@ -220,14 +220,6 @@ def test_late_metadata_is_announced():
         assert stop["totals"]["metadata_pending"] == len(others), (stop["totals"], others)
 
 
-def _rmdir_ok(d):
-    try:
-        os.rmdir(d)
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return False
-    return True
 
 
 def test_why_reads_stdin_and_says_when_nothing_matches():
