@@ -18,8 +18,18 @@
 
 #define ITEM_MAX 63	/* longest item filter.c reads; no name is near it */
 
-static const char *const events[] = { "exec", "exit", "signal", "container_start",
-				      "container_exit", "oom" };
+/* The events --event takes, at their enum report_type bit (written out here on
+ * purpose: the oracle does not share filter.c's table). lookout's own events
+ * (start, stop, lost) are not a choice. */
+static const char *const events[] = {
+	[REPORT_EXEC] = "exec",
+	[REPORT_EXIT] = "exit",
+	[REPORT_SIGNAL] = "signal",
+	[REPORT_CONTAINER_START] = "container_start",
+	[REPORT_CONTAINER_EXIT] = "container_exit",
+	[REPORT_OOM] = "oom",
+	[REPORT_CONTAINER_UPDATE] = "container_update",
+};
 
 static bool ref_digits(const char *s, size_t n, long max, long *v)
 {
@@ -87,7 +97,7 @@ static bool ref_list(enum list_kind kind, const char *list, uint64_t *bits)
 			bit = bit > 0 ? bit - 1 : -1;
 		} else if (kind == LIST_EVENTS) {
 			for (int i = 0; i < (int)(sizeof(events) / sizeof(events[0])); i++) {
-				if (strlen(events[i]) == n && !memcmp(p, events[i], n))
+				if (events[i] && strlen(events[i]) == n && !memcmp(p, events[i], n))
 					bit = i;
 			}
 		} else {
