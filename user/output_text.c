@@ -181,6 +181,19 @@ static size_t put_fitted(struct outbuf *b, const char *s, size_t n, size_t cols)
 	return used + 1;
 }
 
+/* End a line of a row and start the next, indented: the alert colour (NULL:
+ * none) is closed before the break and opened again after it, so each line of
+ * the row, and nothing else, carries it. */
+static void next_line(struct outbuf *b, const char *color, const char *indent)
+{
+	if (color)
+		outbuf_puts(b, COLOR_RESET);
+	outbuf_putc(b, '\n');
+	if (color)
+		outbuf_puts(b, color);
+	outbuf_puts(b, indent);
+}
+
 /* Append s wrapped at spaces into lines of `cols` columns, each after the
  * first starting with `indent` (and `color`, when set). */
 static void put_wrapped(struct outbuf *b, const char *s, size_t n, size_t cols,
@@ -191,12 +204,7 @@ static void put_wrapped(struct outbuf *b, const char *s, size_t n, size_t cols,
 
 	while (n) {
 		if (!first) {
-			if (color)
-				outbuf_puts(b, COLOR_RESET);
-			outbuf_putc(b, '\n');
-			if (color)
-				outbuf_puts(b, color);
-			outbuf_puts(b, indent);
+			next_line(b, color, indent);
 		}
 		first = false;
 		keep = bytes_for_cols(s, n, cols, NULL);
@@ -582,12 +590,7 @@ void text_write_report(struct outbuf *b, const struct report_host *h, const stru
 		while (b->len > start && b->data[b->len - 1] == ' ')
 			b->len--;
 		fit_line(b, start, (size_t)width, alert);
-		if (alert)
-			outbuf_puts(b, COLOR_RESET);
-		outbuf_putc(b, '\n');
-		if (alert)
-			outbuf_puts(b, alert);
-		outbuf_puts(b, NARROW_INDENT);
+		next_line(b, alert, NARROW_INDENT);
 		put_details_fitted(b, (size_t)width - strlen(NARROW_INDENT), NARROW_INDENT, alert);
 	} else {
 		line_cols = b->failed ? 0 : text_display_width(b->data + start, b->len - start);
@@ -595,12 +598,7 @@ void text_write_report(struct outbuf *b, const struct report_host *h, const stru
 			/* --no-trunc cells pushed the details off the row: their own lines */
 			while (b->len > start && b->data[b->len - 1] == ' ')
 				b->len--;
-			if (alert)
-				outbuf_puts(b, COLOR_RESET);
-			outbuf_putc(b, '\n');
-			if (alert)
-				outbuf_puts(b, alert);
-			outbuf_puts(b, NARROW_INDENT);
+			next_line(b, alert, NARROW_INDENT);
 			line_cols = strlen(NARROW_INDENT);
 		}
 		memset(indent, ' ', line_cols < PREFIX_COLS ? line_cols : PREFIX_COLS);
