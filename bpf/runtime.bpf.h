@@ -11,6 +11,18 @@
 
 #define BTRFS_SUPER_MAGIC 0x9123683E
 
+/* What lookout reads of btrfs, matched by CO-RE against the running kernel's
+ * BTF, the vmlinux's or the btrfs module's: btrfs is a module on many kernels
+ * (Debian's arm64 cloud image), so the build's vmlinux.h may not have it. */
+struct btrfs_root___lk {
+	dev_t anon_dev;
+} __attribute__((preserve_access_index));
+
+struct btrfs_inode___lk {
+	struct btrfs_root___lk *root;
+	struct inode vfs_inode;
+} __attribute__((preserve_access_index));
+
 /*
  * The device number stat() reports for an inode, which is what the loader
  * stores for each runtime executable. It is the superblock's, except on btrfs,
@@ -22,9 +34,10 @@ __noinline __u32 inode_dev_of(__u64 inode_addr)
 	struct inode *inode = (struct inode *)inode_addr;
 	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
 
-	if (bpf_core_type_exists(struct btrfs_inode) &&
+	if (bpf_core_type_exists(struct btrfs_inode___lk) &&
 	    BPF_CORE_READ(sb, s_magic) == BTRFS_SUPER_MAGIC) {
-		struct btrfs_inode *bi = container_of(inode, struct btrfs_inode, vfs_inode);
+		struct btrfs_inode___lk *bi = (void *)((char *)inode -
+			bpf_core_field_offset(struct btrfs_inode___lk, vfs_inode));
 		__u32 dev = BPF_CORE_READ(bi, root, anon_dev);
 
 		if (dev)
