@@ -4,8 +4,10 @@
  * on: the system call a task is in (native or compat table, and its arguments),
  * and whether the current CPU is serving an interrupt.
  *
- * Only x86_64 is implemented; another architecture fails to build here rather
- * than guessing registers.
+ * x86_64 and arm64 (with their 32-bit tables: ia32 and AArch32). Another
+ * architecture fails to build here rather than guessing registers. Each one
+ * gives the same five answers: arch_syscall_nr(), arch_syscall_arg(),
+ * arch_compat(), arch_in_syscall(), and the NR64_/NR32_ numbers below.
  */
 #ifndef LOOKOUT_ARCH_BPF_H
 #define LOOKOUT_ARCH_BPF_H
@@ -68,7 +70,7 @@ static __always_inline long arch_syscall_arg(struct pt_regs *regs, bool compat, 
 	}
 }
 
-static __always_inline bool arch_compat(struct task_struct *task)
+static __always_inline bool arch_compat(struct task_struct *task, struct pt_regs *regs)
 {
 	return task->thread_info.status & TS_COMPAT;
 }
@@ -89,8 +91,81 @@ static __always_inline bool arch_in_syscall(struct pt_regs *regs, bool compat)
 	       BPF_CORE_READ(regs, r11) == BPF_CORE_READ(regs, flags);
 }
 
+#elif defined(__TARGET_ARCH_arm64)
+
+/* The generic table (include/uapi/asm-generic/unistd.h). */
+#define NR64_write		64
+#define NR64_writev		66
+#define NR64_pwrite64		68
+#define NR64_pwritev		70
+#define NR64_ptrace		117
+#define NR64_kill		129
+#define NR64_tkill		130
+#define NR64_tgkill		131
+#define NR64_rt_sigqueueinfo	138
+#define NR64_rt_tgsigqueueinfo	240
+#define NR64_pwritev2		287
+#define NR_pidfd_send_signal	424	/* the same in both tables */
+
+/* AArch32 tasks (ARM EABI, arch/arm/tools/syscall.tbl). */
+#define NR32_write		4
+#define NR32_ptrace		26
+#define NR32_kill		37
+#define NR32_writev		146
+#define NR32_rt_sigqueueinfo	178
+#define NR32_pwrite64		181
+#define NR32_tkill		238
+#define NR32_tgkill		268
+#define NR32_pwritev		362
+#define NR32_rt_tgsigqueueinfo	363
+#define NR32_pwritev2		393
+
+#define PSR_MODE32_BIT		0x10	/* pstate: the task runs AArch32 code */
+
+/*
+ * The kernel's entry from user mode stores NO_SYSCALL (-1) in syscallno for
+ * every exception and interrupt, and the SVC path then overwrites it with the
+ * number: it is the system call the task is in, or negative.
+ */
+static __always_inline long arch_syscall_nr(struct pt_regs *regs)
+{
+	return (long)BPF_CORE_READ(regs, syscallno);
+}
+
+/*
+ * Argument n (0-based). x0 (r0) is also where the result goes, so the entry
+ * keeps the first argument in orig_x0 too. An AArch32 task's registers are
+ * 32 bits wide.
+ */
+static __always_inline long arch_syscall_arg(struct pt_regs *regs, bool compat, int n)
+{
+	long v;
+
+	switch (n) {
+	case 0: v = BPF_CORE_READ(regs, orig_x0); break;
+	case 1: v = BPF_CORE_READ(regs, regs[1]); break;
+	case 2: v = BPF_CORE_READ(regs, regs[2]); break;
+	default: v = BPF_CORE_READ(regs, regs[3]); break;
+	}
+	return compat ? (long)(int)v : v;
+}
+
+/* The saved user pstate says which instruction set the task left: unlike
+ * the TIF_32BIT thread flag, whose bit number moves between kernels, it is
+ * the architecture's own. */
+static __always_inline bool arch_compat(struct task_struct *task, struct pt_regs *regs)
+{
+	return BPF_CORE_READ(regs, pstate) & PSR_MODE32_BIT;
+}
+
+/* syscallno is set by the SVC path alone (above): a number is a syscall. */
+static __always_inline bool arch_in_syscall(struct pt_regs *regs, bool compat)
+{
+	return BPF_CORE_READ(regs, syscallno) >= 0;
+}
+
 #else
-#error "lookout's sender rule knows x86_64 registers only: see bpf/arch.bpf.h"
+#error "lookout's sender rule knows x86_64 and arm64 registers only: see bpf/arch.bpf.h"
 #endif
 
 /*

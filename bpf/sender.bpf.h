@@ -147,7 +147,7 @@ __noinline int signal_method(__u64 ctx_at, int sig, __u64 info, __u32 target_tgi
 	/* An io_uring worker is a thread of the process that queued the work. */
 	if (cur->flags & PF_IO_WORKER)
 		return other && !kernel_reason(sig, info) ? LK_SM_IO_URING : 0;
-	compat = arch_compat(cur);
+	compat = arch_compat(cur, regs);
 	nr = arch_syscall_nr(regs);
 	if (nr < 0 || nr > 0x7ffe || !arch_in_syscall(regs, compat))
 		return 0;

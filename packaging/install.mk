@@ -77,7 +77,7 @@ uninstall:
 STATIC_DIR = $(OUTPUT)/static
 MHD_DIR = $(STATIC_DIR)/libmicrohttpd
 MHD_LIB = $(MHD_DIR)/src/microhttpd/.libs/libmicrohttpd.a
-MHD_DEB_VERSION = $(shell dpkg-query -W -f='$${source:Version}' libmicrohttpd-dev 2>/dev/null)
+MHD_DEB_VERSION = $(shell dpkg-query -W -f='$${source:Version}\n' libmicrohttpd-dev 2>/dev/null | head -n 1)
 MHD_MIRROR ?= http://deb.debian.org/debian
 MHD_SUITE ?= $(shell . /etc/os-release 2>/dev/null && echo $$VERSION_CODENAME)
 STATIC_APT = -o Dir::Etc::SourceList=$(abspath $(STATIC_DIR))/apt/sources.list \
@@ -88,6 +88,8 @@ MHD_CONFIGURE = --disable-https --without-gnutls --disable-curl --enable-static 
 		--disable-shared --disable-doc --disable-examples --disable-tools --disable-nls \
 		--disable-dauth --disable-bauth --disable-postprocessor --disable-httpupgrade \
 		--disable-cookie
+# A cross build (make ARCH=arm64 static) configures it for the target.
+MHD_HOST = $(if $(CROSS),--host=$(patsubst %-,%,$(CROSS_COMPILE)))
 STATIC_LDLIBS = -Wl,--start-group -lbpf -lelf -lz -lzstd -ljson-c -lcap $(MHD_LIB) \
 		-Wl,--end-group -lpthread
 
@@ -109,7 +111,7 @@ $(MHD_LIB):
 	$(Q)dpkg-source --no-check -x $(STATIC_DIR)/src/libmicrohttpd_*.dsc $(MHD_DIR) \
 		>>$(STATIC_DIR)/apt.log 2>&1
 	$(call msg,BUILD,libmicrohttpd without TLS)
-	$(Q)cd $(MHD_DIR) && ./configure --quiet $(MHD_CONFIGURE) CC="$(CC)" CFLAGS="-O2 -g" \
+	$(Q)cd $(MHD_DIR) && ./configure --quiet $(MHD_CONFIGURE) $(MHD_HOST) CC="$(CC)" CFLAGS="-O2 -g" \
 		>../configure.log 2>&1 || { tail -20 ../configure.log >&2; exit 1; }
 	$(Q)$(MAKE) -s -C $(MHD_DIR)/src/microhttpd >$(STATIC_DIR)/mhd-build.log 2>&1 || \
 		{ tail -20 $(STATIC_DIR)/mhd-build.log >&2; exit 1; }
