@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The VM lane: lookout's static binary on Debian 12's 6.1 kernel, a pure cgroup v2 host,
-under qemu's emulator (tests/vm/run.sh boots it, tests/vm/init.sh is its scenario).
+under qemu's emulator (tests/vm/run.sh boots it, tests/vm/init.sh is its scenario); on
+x86_64, and on arm64 from the cross build (make ARCH=arm64 static), where the compat
+kill comes from a 32-bit ARM program.
 
 What 6.1 lacks and lookout must make up for: the exit tracepoint sees a task whose
 memory is already gone (exe and argv come from what lookout learned at exec or seeding),
@@ -21,16 +23,20 @@ BUSYBOX = "/bin/busybox"
 VM_TIMEOUT = 480
 
 
-def _boot(mode):
-    """make static, then boot a host of this cgroup mode ("v2" unified, "v1" legacy);
-    returns (facts, events). facts: {name: [words]}."""
-    p = subprocess.run(["make", "-C", REPO, "static"], stdin=subprocess.DEVNULL,
+HOST_ARCH = os.uname().machine.replace("aarch64", "arm64")
+
+
+def _boot(mode, arch=HOST_ARCH):
+    """make static for arch, then boot a host of this cgroup mode ("v2" unified, "v1"
+    legacy); returns (facts, events). facts: {name: [words]}, with "live" the live
+    view's text."""
+    p = subprocess.run(["make", "-C", REPO, "ARCH=" + arch, "static"], stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=900)
-    assert p.returncode == 0, "make static failed:\n%s" % p.stdout.decode(
-        "utf-8", "replace")[-3000:]
+    assert p.returncode == 0, "make ARCH=%s static failed:\n%s" % (arch, p.stdout.decode(
+        "utf-8", "replace")[-3000:])
     out = tempfile.mkdtemp(prefix="lk-vm-")
     try:
-        p = subprocess.run([os.path.join(REPO, "tests", "vm", "run.sh"), out, mode],
+        p = subprocess.run([os.path.join(REPO, "tests", "vm", "run.sh"), out, mode, arch],
                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=VM_TIMEOUT)
         log = p.stdout.decode("utf-8", "replace")
@@ -46,6 +52,8 @@ def _boot(mode):
             events = [parse_line(ln) for ln in f.read().splitlines() if ln.strip()]
         with open(os.path.join(out, "lookout.err")) as f:
             facts["stderr"] = f.read()
+        with open(os.path.join(out, "live.txt"), encoding="utf-8", errors="replace") as f:
+            facts["live"] = f.read()
         return facts, events
     finally:
         if os.environ.get("LOOKOUT_E2E_KEEP"):
@@ -78,9 +86,9 @@ def _in(cid):
     return lambda e: dig(e, "container.id") == cid
 
 
-def _check(facts, ev, mode):
+def _check(facts, ev, mode, arch=HOST_ARCH):
     kernel = facts["kernel"]
-    assert kernel[0].startswith("6.1.") and kernel[1] == "x86_64", kernel
+    assert kernel[0].startswith("6.1.") and kernel[1] == {"arm64": "aarch64"}.get(arch, arch), kernel
     assert facts["mode"] == [mode], facts["mode"]
     want = {"v2": "63677270", "v1": "1021994"}[mode]  # cgroup2, tmpfs
     assert facts["cgroupfs"] == [want], "/sys/fs/cgroup is %r, not %s" % (facts["cgroupfs"], want)
@@ -127,6 +135,13 @@ def _check(facts, ev, mode):
         "exit without what exec showed: exe=%r argv=%r" % (x["exe"], x["argv"])
     ce = _one(ev, "container_exit", _in(aid), "container_exit of box A")
     assert dig(ce, "killed_by.host_pid") == akiller and ce["out_of_band"] is True, brief(ce)
+    # ... and what an operator watching the live view saw of it
+    assert facts["live-exit"] == ["0"], (facts["live-exit"], facts["stderr"])
+    flagged = [ln for ln in facts["live"].splitlines() if "OUT-OF-BAND SIGKILL from %d(" % akiller in ln]
+    assert len(flagged) == 1 and " %d " % apid in flagged[0], "live view:\n" + facts["live"]
+    ended = [ln for ln in facts["live"].splitlines()
+             if "container_exit" in ln and "out_of_band_kill killed_by=%d(" % akiller in ln]
+    assert len(ended) == 1, "live view:\n" + facts["live"]
 
     # B: the runtime stops it, in band.
     bid, bpid, bkiller = facts["runtime-stop"][0], int(facts["runtime-stop"][1]), int(facts["runtime-stop"][2])
@@ -139,11 +154,12 @@ def _check(facts, ev, mode):
     assert dig(ce, "killed_by.host_pid") == bkiller and dig(ce, "killed_by.origin") == "runtime", brief(ce)
     assert ce["out_of_band"] is False, brief(ce)
 
-    # E: kill(2) through the ia32 table: still the host's, out of band, method kill.
-    assert facts["compat-status"] == ["0"], "int $0x80 kill failed in the VM: %r" % facts["compat-status"]
+    # E: kill(2) through the 32-bit table (ia32's int $0x80, or an AArch32 program):
+    # still the host's, out of band, method kill.
+    assert facts["compat-status"] == ["0"], "compat kill failed in the VM: %r" % facts["compat-status"]
     eid, epid, ekiller = facts["compat-kill"][0], int(facts["compat-kill"][1]), int(facts["compat-kill"][2])
     sig = _one(ev, "signal", lambda e: e["target"]["host_pid"] == epid and e["signal"] == 9,
-               "SIGKILL to box E's PID 1 through int $0x80")
+               "SIGKILL to box E's PID 1 through the compat table")
     assert sig["origin"] == "host" and sig["out_of_band"] is True, brief(sig)
     assert sig["method"] == "kill" and sig["compat"] is True, brief(sig)
     assert sig["sender"]["host_pid"] == ekiller, brief(sig)
@@ -195,8 +211,15 @@ def test_vm_6_1_cgroup_v1():
     _check(*_boot("v1"), "v1")
 
 
-# make static the first time, then an emulated boot
+def test_vm_6_1_arm64_cgroup_v2():
+    """arm64 (cross-built on an x86_64 host), unified cgroups."""
+    _check(*_boot("v2", "arm64"), "v2", "arm64")
+
+
+# make static the first time (a cross build also makes its libmicrohttpd), then an
+# emulated boot
 test_vm_6_1_cgroup_v2.timeout = test_vm_6_1_cgroup_v1.timeout = 900
+test_vm_6_1_arm64_cgroup_v2.timeout = 900
 
 
 if __name__ == "__main__":

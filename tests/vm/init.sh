@@ -12,6 +12,7 @@
 # are run by full path (/bin/...): busybox's shell runs a bare applet name from its own
 # binary, which would be the runtime's.
 export PATH=/bin
+/bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -39,6 +40,9 @@ finish() {
 	say events-begin
 	gzip -c /tmp/events.jsonl | base64
 	say events-end
+	say live-begin
+	gzip -c /tmp/live.txt | base64
+	say live-end
 	say stderr-begin
 	tail -n 20 /tmp/lookout.err
 	say stderr-end
@@ -53,7 +57,7 @@ say mode $MODE
 say cgroupfs "$(stat -f -c %t /sys/fs/cgroup)"
 mkdir $CG/docker
 [ $MODE = v1 ] || echo "+memory" > $CG/docker/cgroup.subtree_control
-touch /tmp/events.jsonl /tmp/lookout.err
+touch /tmp/events.jsonl /tmp/lookout.err /tmp/live.txt
 
 # box ID CMD...: the runtime makes the namespaces; its child joins /docker/ID, then
 # executes CMD (PID 1 of the new namespace).
@@ -112,6 +116,15 @@ if ! grep -q '"lookout_start"' /tmp/events.jsonl; then
 	say lookout-failed
 	finish
 fi
+# The live view an operator would watch, at 120 columns, from a second lookout.
+COLUMNS=120 lookout --runtime-exe $RT --runtime-exe $SP > /tmp/live.txt 2>> /tmp/lookout.err &
+LIVE=$!
+for _ in $(seq 1200); do
+	grep -q 'lookout_start\|started' /tmp/live.txt && break
+	[ -d /proc/$LIVE ] || break
+	sleep 0.1
+done
+say live-started "$(cut -d' ' -f1 /proc/uptime)"
 
 # A: exec and exit of a program with arguments, the exit of a subshell that never
 # executed anything, then a host kill -9 of its PID 1.
@@ -170,6 +183,9 @@ wait_gone "$PS"
 say seeded-stop $S "$PS"
 
 sleep 0.5
+kill -INT $LIVE
+wait $LIVE
+say live-exit $?
 kill -INT $LK
 wait $LK
 say lookout-exit $?

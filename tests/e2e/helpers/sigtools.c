@@ -4,7 +4,9 @@
  * that re-raises, for the attribution tests. Built static so it also runs
  * inside the busybox test image (bind-mounted).
  *
- *   sigtools compat-kill PID SIG    kill(2) through the ia32 table (int $0x80)
+ *   sigtools compat-kill PID SIG    kill(2) through the 32-bit table: int $0x80
+ *                                   on x86_64; on arm64 build sigtools for 32-bit
+ *                                   ARM (an AArch32 task), where it is kill(2)
  *   sigtools ptrace-kill PID        PTRACE_ATTACH (its SIGSTOP), then PTRACE_KILL
  *   sigtools fown-kill PID SIG      F_SETOWN/F_SETSIG on a pipe, then a write
  *   sigtools reraise                on SIGTERM: reset to default, raise again
@@ -46,10 +48,15 @@ static int compat_kill(int pid, int sig)
 		return die("int $0x80 kill");
 	}
 	return 0;
+#elif defined(__arm__)
+	/* A 32-bit ARM program: on an arm64 kernel every call it makes is compat. */
+	if (kill(pid, sig))
+		return die("kill");
+	return 0;
 #else
 	(void)pid;
 	(void)sig;
-	fprintf(stderr, "sigtools: compat-kill is x86_64 only\n");
+	fprintf(stderr, "sigtools: compat-kill needs an x86_64 or 32-bit ARM build\n");
 	return 2;
 #endif
 }
