@@ -16,7 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtime.h"
+#include "runtime_read.h"
+#include "runtime_readers.h"
 #include "safe_file.h"
 
 /* containerd's rule for namespaces and ids: [A-Za-z0-9][A-Za-z0-9_.-]{0,75} */

@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
-#include "runtime.h"
+#include "runtime_read.h"
+#include "runtime_readers.h"
 
 static const char *const crio_storage[] = {
 	"var/lib/containers/storage/overlay-containers",

@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "runtime_read.h"
+#include "runtime_readers.h"
 
 /* The labels dockershim and cri-dockerd put on Kubernetes containers. */
 static int docker_k8s_labels(struct json_object *labels, struct container_meta *m)

@@ -11,7 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "runtime_read.h"
+#include "runtime_readers.h"
 
 #define STORAGE_DIR "var/lib/containers/storage"
 
