@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * runtime_read.c - the reading every runtime reader shares: bounded and strict JSON,
- * typed fields, ids safe as path components. Calls no reader.
+ * runtime_read.c - the reading every runtime reader shares: one entry-point shape,
+ * bounded and strict JSON, typed fields, ids safe as path components. Calls no reader.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* O_PATH */
@@ -154,4 +154,39 @@ bool runtime_file_exists(const char *root, const char *relpath)
 	reg = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	close(fd);
 	return reg;
+}
+
+int runtime_read_meta(const struct runtime_reader *rd, const struct runtime_src *s,
+		      struct container_meta *m)
+{
+	struct json_object *obj = NULL;
+	char rel[RUNTIME_REL_MAX];
+	int err = -ENOENT;
+
+	if (!m)
+		return -EINVAL;
+	memset(m, 0, sizeof(*m));
+	if (s->id_max && !runtime_name_valid(s->id, s->id_max))
+		return -EINVAL;
+	if (s->text)
+		err = runtime_parse_json(s->buf, s->len, rd->max, rd->type, &obj);
+	for (size_t i = 0; !s->text && err == -ENOENT; i++) {
+		int where = rd->path(s, i, rel, sizeof(rel));
+
+		if (where) {
+			err = where;
+			break;
+		}
+		err = runtime_read_json(s->root, rel, rd->max, rd->type, &obj);
+	}
+	if (err)
+		return err;
+	err = rd->parse(obj, s, m);
+	json_object_put(obj);
+	if (err) {
+		memset(m, 0, sizeof(*m));
+		return err;
+	}
+	m->runtime = rd->kind;
+	return 0;
 }
