@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * runtime.h - container metadata (name, image, pod) from the runtimes' state files: the
+ * runtime.h - container metadata (name, image, pod, labels) from the runtimes' state: the
  * dispatcher (runtime.c), above one reader per runtime (runtime_readers.h), above the
  * reading they share (runtime_read.h). See runtime_readers.h for what a lookup returns.
  */

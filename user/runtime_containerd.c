@@ -116,6 +116,8 @@ static int containerd_parse(struct json_object *cfg, const struct runtime_src *s
 	err = runtime_json_obj(cfg, "annotations", &ann);
 	if (err)
 		return err;
+	/* containerd's own labels are in its database; the bundle has its annotations */
+	runtime_json_labels(ann, &m->labels);
 	if (!ann) {
 		strcpy(m->name, id);
 		return 0;

@@ -16,6 +16,27 @@ static const char *const crio_storage[] = {
 	"var/lib/containers/storage/vfs-containers",
 };
 
+/*
+ * The container's labels, which CRI-O keeps as JSON text in one annotation. Without it
+ * they are not known; text that is not a JSON object leaves them all out (truncated).
+ */
+static void crio_labels(struct json_object *ann, struct labels *l)
+{
+	struct json_object *v = NULL, *obj;
+
+	if (!json_object_object_get_ex(ann, "io.kubernetes.cri-o.Labels", &v) || !v)
+		return;
+	if (json_object_is_type(v, json_type_string) &&
+	    !runtime_parse_json(json_object_get_string(v), (size_t)json_object_get_string_len(v),
+				RUNTIME_FILE_MAX, json_type_object, &obj)) {
+		runtime_json_labels(obj, l);
+		json_object_put(obj);
+		return;
+	}
+	l->known = true;
+	l->truncated = true;
+}
+
 /* Fill m from the annotations of a parsed config.json. */
 static int crio_parse(struct json_object *cfg, const struct runtime_src *s,
 		      struct container_meta *m)
@@ -38,6 +59,7 @@ static int crio_parse(struct json_object *cfg, const struct runtime_src *s,
 				       sizeof(m->image));
 	if (err)
 		return err;
+	crio_labels(ann, &m->labels);
 	/* Without CRI-O's annotations this is some other OCI bundle. */
 	return m->name[0] ? 0 : -ENOENT;
 }

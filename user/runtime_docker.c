@@ -70,6 +70,7 @@ static int docker_parse(struct json_object *cfg, const struct runtime_src *s,
 		if (err)
 			return err;
 	}
+	runtime_json_labels(labels, &m->labels);
 	return docker_k8s_labels(labels, m);
 }
 

@@ -47,6 +47,33 @@ static bool only_space(const char *p, size_t n)
 	return true;
 }
 
+/*
+ * Does an object key in buf (valid JSON) hold an escaped NUL? json-c keeps keys as C
+ * strings, so {"a\u0000b": 1} would read as a key "a": another key than the file's.
+ * A string is a key when the next thing after it is ':'.
+ */
+static bool key_holds_nul(const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		bool nul = false;
+
+		if (buf[i] != '"')
+			continue;
+		for (i++; i < len && buf[i] != '"'; i++) {
+			if (buf[i] != '\\')
+				continue;
+			i++;
+			if (len - i > 4 && !memcmp(buf + i, "u0000", 5))
+				nul = true;
+		}
+		while (nul && ++i < len && strchr(" \t\n\r", buf[i]))
+			;
+		if (nul && i < len && buf[i] == ':')
+			return true;
+	}
+	return false;
+}
+
 /* One complete JSON value spanning buf (modulo whitespace), or NULL. */
 static struct json_object *parse_strict(const char *buf, size_t len)
 {
@@ -63,7 +90,8 @@ static struct json_object *parse_strict(const char *buf, size_t len)
 	obj = json_tokener_parse_ex(tok, buf, (int)len);
 	if (obj && (json_tokener_get_error(tok) != json_tokener_success ||
 		    !only_space(buf + json_tokener_get_parse_end(tok),
-				len - json_tokener_get_parse_end(tok)))) {
+				len - json_tokener_get_parse_end(tok)) ||
+		    key_holds_nul(buf, len))) {
 		json_object_put(obj);
 		obj = NULL;
 	}
@@ -141,6 +169,21 @@ int runtime_json_obj(struct json_object *obj, const char *key, struct json_objec
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+void runtime_json_labels(struct json_object *obj, struct labels *l)
+{
+	l->known = true;
+	if (!obj)
+		return;
+	json_object_object_foreach(obj, key, v) {
+		if (!json_object_is_type(v, json_type_string)) {
+			l->truncated = true;
+			continue;
+		}
+		labels_add(l, key, strlen(key), json_object_get_string(v),
+			   (size_t)json_object_get_string_len(v));
+	}
 }
 
 bool runtime_file_exists(const char *root, const char *relpath)

@@ -19,12 +19,16 @@
 #include <json-c/json_types.h>
 
 #include "cgroup.h"
+#include "labels.h"
 
 struct container_meta {
 	char name[256];		/* without leading '/', "" unknown */
 	char image[512];	/* image reference as the runtime records it, "" unknown */
 	char pod[256];		/* Kubernetes pod name, "" */
 	char k8s_namespace[256];
+	/* Docker's Config.Labels, a containerd bundle's annotations, CRI-O's labels; not
+	 * known for podman (its labels are in its database), lxc, nspawn, sandboxes */
+	struct labels labels;
 	/* the runtime whose state answered: differs from the cgroup's guess for Kubernetes
 	 * on Docker, whose cgroupfs paths look like containerd's */
 	enum runtime_kind runtime;
@@ -96,6 +100,13 @@ int runtime_json_str(struct json_object *obj, const char *key, char *dst, size_t
 
 /* obj[key] as an object in *out (NULL when absent or null); -EINVAL for another type. */
 int runtime_json_obj(struct json_object *obj, const char *key, struct json_object **out);
+
+/*
+ * The members of obj (an object; NULL: there are none) into l as labels, and l is known.
+ * A member whose value is not a string, or that is over labels.h's bounds, is left out
+ * and l->truncated says so.
+ */
+void runtime_json_labels(struct json_object *obj, struct labels *l);
 
 /* Is <root>/<relpath> a regular file (resolved like the reads)? */
 bool runtime_file_exists(const char *root, const char *relpath);

@@ -10,10 +10,13 @@
  *
  * Every lookup returns 0 with *m filled, -ENOENT when the runtime has no such container,
  * -EINVAL when the id is unusable or the state file is malformed (not JSON, truncated,
- * wrong types, an "ID" that is not the one asked for), or another -errno from reading
+ * wrong types, an object key holding a NUL, which json-c would read as a shorter key, an
+ * "ID" that is not the one asked for), or another -errno from reading
  * (-EFBIG past the size bound, -EACCES, -ENOMEM). On failure *m is all "".
  * A field whose value is too long for it, or holds a NUL, is left "" (unknown) rather
- * than cut: a truncated image reference is a wrong one.
+ * than cut: a truncated image reference is a wrong one. Labels (m->labels) are read the
+ * same way: one that does not fit labels.h's bounds, or whose value is not a string, is
+ * left out and m->labels.truncated says so; it never makes the file malformed.
  */
 #ifndef LOOKOUT_RUNTIME_READERS_H
 #define LOOKOUT_RUNTIME_READERS_H
@@ -27,7 +30,7 @@
  * <root>/var/lib/docker/containers/<id>/config.v2.json: "Name" (leading '/' stripped),
  * "Config"."Image", else the top-level "Image" (an image id). A Kubernetes container
  * (dockershim, cri-dockerd) takes name, pod and namespace from its io.kubernetes.*
- * labels, as the containerd reader does from annotations.
+ * labels, as the containerd reader does from annotations. Labels: "Config"."Labels".
  */
 int runtime_docker_lookup(const char *root, const char *id, struct container_meta *m);
 
@@ -36,7 +39,8 @@ int runtime_docker_lookup(const char *root, const char *id, struct container_met
  * containers.json for "names"[0] and "image" (an image id), then overlay-images/
  * images.json for that image's first name. Image falls back to the "image-name" podman
  * stored in the container's "metadata", then to the image id. The vfs driver's
- * vfs-containers/ is tried after overlay.
+ * vfs-containers/ is tried after overlay. Labels are not known: podman keeps them in its
+ * own database.
  */
 int runtime_podman_lookup(const char *root, const char *id, struct container_meta *m);
 
@@ -48,6 +52,7 @@ int runtime_podman_lookup(const char *root, const char *id, struct container_met
  * fails with -EINVAL if the id is in more than one. CRI containers: name, image, pod and
  * namespace from the io.kubernetes.cri.* annotations (a pod sandbox has no name).
  * Plain ctr containers have none: name = id, image from "io.containerd.image.name" if set.
+ * Labels: the bundle's annotations (containerd's own labels are in its database).
  */
 int runtime_containerd_lookup(const char *root, const char *ns, const char *id,
 			      struct container_meta *m);
@@ -70,6 +75,8 @@ bool runtime_containerd_exists(const char *root, const char *ns, const char *id)
  * CRI-O: <root>/var/lib/containers/storage/overlay-containers/<id>/userdata/config.json
  * (or vfs-containers), annotations io.kubernetes.container.name, io.kubernetes.pod.name,
  * io.kubernetes.pod.namespace and io.kubernetes.cri-o.ImageName. -ENOENT without them.
+ * Labels: the JSON object in the text of io.kubernetes.cri-o.Labels (not known without it;
+ * all left out, truncated, when the text is not one).
  */
 int runtime_crio_lookup(const char *root, const char *id, struct container_meta *m);
 int runtime_crio_parse(const char *json, size_t len, struct container_meta *m);
