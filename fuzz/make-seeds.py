@@ -105,7 +105,8 @@ def options():
     for i, s in enumerate(["exec,exit,signal,container_start,container_exit,oom",
                            "KILL,SIGTERM,10,RT2,SIGRTMIN+3,sigusr1,64", "rt32,RTMIN+0",
                            "runtime,container,other_container,host,kernel", "web", "exec,,exit",
-                           "nginx-1.0_x", "SIGRT33", "0x9"]):
+                           "nginx-1.0_x", "SIGRT33", "0x9", "com.example.team=payments",
+                           "x", "url=a=b", "tier="]):
         write("filter", "list%02d" % i, s)
 
 
