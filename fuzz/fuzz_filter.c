@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fuzz_filter.c - the values of --event, --signal, --origin and --container.
+ * fuzz_filter.c - the values of --event, --signal, --origin, --container and --label.
  *
  * The input (up to its first NUL) goes to every parser. Each is checked against a
  * reference written from filter.h and the README: a comma-separated list of known names,
  * no empty item; signals as 1-64, a name with or without SIG in any case, RT<n> or
- * RTMIN+<n> (n 0-32); a container 1-255 bytes without control characters, at most 32.
+ * RTMIN+<n> (n 0-32); a container 1-255 bytes without control characters, at most 32;
+ * a label KEY[=VALUE] split at the first '=', a key of 1-511 bytes, a value of at most
+ * 1,023, no control characters, at most 32, matching a container that has exactly that
+ * label (or the key, without '=') and no other.
  * A refusal leaves a terminated message that fits in the caller's buffer.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 
+#include "containers.h"
 #include "filter.h"
 #include "fuzz.h"
+#include "labels.h"
 #include "output.h"
 
 #define ITEM_MAX 63	/* longest item filter.c reads; no name is near it */
@@ -182,6 +187,71 @@ static void check_containers(const char *s, size_t errlen)
 	free(err);
 }
 
+/* A container with the one label key=value, and an exec of it. */
+static void labelled(struct container *c, struct report *r, struct lk_proc *k, const char *key,
+		     size_t klen, const char *value, size_t vlen)
+{
+	memset(c, 0, sizeof(*c));
+	memset(r, 0, sizeof(*r));
+	c->meta.labels.known = true;
+	FUZZ_CHECK(labels_add(&c->meta.labels, key, klen, value, vlen) == 0, "label not kept");
+	r->type = REPORT_EXEC;
+	r->proc.k = k;
+	r->proc.c = c;
+}
+
+static void check_labels(const char *s, size_t errlen)
+{
+	const char *eq = strchr(s, '=');
+	size_t n = strlen(s), klen = eq ? (size_t)(eq - s) : n, vlen = eq ? n - klen - 1 : 0;
+	bool ok = klen >= 1 && klen <= 511 && vlen <= 1023;
+	char *err = malloc(errlen), other[1024];
+	struct container *c = malloc(sizeof(*c));
+	struct lk_proc k = {};
+	struct filter f;
+	struct report r;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			ok = false;
+	}
+	memset(&f, 0, sizeof(f));
+	for (unsigned int i = 0; i <= FILTER_MAX_CONTAINERS; i++) {
+		int rc = filter_add_label(&f, s, err, errlen);
+		bool want = ok && i < FILTER_MAX_CONTAINERS;
+
+		FUZZ_CHECK((rc == 0) == want, "label %u '%s' %s", i, s, want ? "refused" : "accepted");
+		if (rc) {
+			FUZZ_CHECK(rc == -EINVAL, "returned %d", rc);
+			check_err(err, errlen);
+			break;
+		}
+		FUZZ_CHECK(f.nr_labels == i + 1 && f.labels[i].key == s &&
+				   f.labels[i].key_len == klen &&
+				   f.labels[i].value == (eq ? eq + 1 : NULL),
+			   "not stored as key %zu bytes, value %s", klen, eq ? eq + 1 : "(any)");
+	}
+	/* the label itself matches (a key that is not UTF-8 cannot be kept: skip it) */
+	if (ok && ref_utf8_valid((const uint8_t *)s, klen)) {
+		labelled(c, &r, &k, s, klen, eq ? eq + 1 : "v", eq ? vlen : 1);
+		FUZZ_CHECK(filter_match(&f, &r), "'%s' does not match its own label", s);
+		/* another value only when none was asked for; another key never */
+		if (vlen)	/* one byte shorter */
+			snprintf(other, sizeof(other), "%.*s", (int)vlen - 1, eq + 1);
+		else
+			strcpy(other, "x");
+		labelled(c, &r, &k, s, klen, other, strlen(other));
+		FUZZ_CHECK(filter_match(&f, &r) == !eq, "'%s' and value '%s'", s, other);
+		labelled(c, &r, &k, "x", 1, "", 0);
+		FUZZ_CHECK(filter_match(&f, &r) == (klen == 1 && s[0] == 'x' && (!eq || !vlen)),
+			   "'%s' and label x", s);
+		r.proc.c = NULL;
+		FUZZ_CHECK(!filter_match(&f, &r), "'%s' matches a host process", s);
+	}
+	free(c);
+	free(err);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_cstr(data, size);
@@ -203,6 +273,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_list(LIST_SIGNALS, s, errlen);
 	check_list(LIST_ORIGINS, s, errlen);
 	check_containers(s, errlen);
+	check_labels(s, errlen);
 	free(s);
 	return 0;
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * fuzz_json.h - reference readings of runtime state for the fuzz_runtime_* targets,
- * written from runtime.h's contract with json-c directly (not through user/runtime.c):
- * one strict JSON value with only white space after it; a string field that is too long
- * for its destination or holds a NUL is "" (unknown), never cut; null or absent is "";
- * any other type makes the file malformed.
+ * written from runtime.h's contract with json-c directly (not through user/runtime_read.c):
+ * one strict JSON value with only white space after it, and no object key that holds a
+ * NUL (json-c would read it as a shorter key); a string field that is too long for its
+ * destination or holds a NUL is "" (unknown), never cut; null or absent is ""; any other
+ * type makes the file malformed. Labels: each string member kept in the runtime's order
+ * while labels.h's bounds allow, every other one left out and said to be (truncated).
  */
 #ifndef LOOKOUT_FUZZ_JSON_H
 #define LOOKOUT_FUZZ_JSON_H
@@ -17,6 +19,50 @@
 
 #include "fuzz.h"
 #include "runtime.h"
+
+/*
+ * Does a key of an object in buf (valid JSON, at most json-c's depth) hold \u0000? Read
+ * by the grammar: a string is a key when it opens an object's member, that is right
+ * after '{' or after an object's ','.
+ */
+static inline bool ref_key_holds_nul(const char *buf, size_t len)
+{
+	bool in_object[256] = { false }, want_key = false;
+	size_t depth = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (c == '{' || c == '[') {
+			if (++depth >= sizeof(in_object))
+				return true;
+			in_object[depth] = c == '{';
+			want_key = c == '{';
+		} else if (c == '}' || c == ']') {
+			depth--;
+			want_key = false;
+		} else if (c == ',') {
+			want_key = in_object[depth];
+		} else if (c == '"') {
+			size_t start = ++i;
+
+			for (; buf[i] != '"'; i++)
+				if (buf[i] == '\\')
+					i++;
+			if (want_key) {
+				for (size_t j = start; j + 5 < i; j++) {
+					if (buf[j] == '\\' && buf[j + 1] == 'u' &&
+					    !strncmp(buf + j + 2, "0000", 4))
+						return true;
+					if (buf[j] == '\\')
+						j++;
+				}
+			}
+			want_key = false;
+		}
+	}
+	return false;
+}
 
 /* The one value of type `type` that buf holds, or NULL. */
 static inline struct json_object *ref_json_strict(const char *buf, size_t len, json_type type)
@@ -42,7 +88,7 @@ static inline struct json_object *ref_json_strict(const char *buf, size_t len, j
 			obj = NULL;
 		}
 	}
-	if (obj && !json_object_is_type(obj, type)) {
+	if (obj && (!json_object_is_type(obj, type) || ref_key_holds_nul(buf, len))) {
 		json_object_put(obj);
 		obj = NULL;
 	}
@@ -88,6 +134,41 @@ static inline bool ref_obj(struct json_object *obj, const char *key, struct json
 	return !*out || json_object_is_type(*out, json_type_object);
 }
 
+/* One label into l as labels.h lays them out, or left out and said to be. */
+static inline void ref_label(struct labels *l, const char *k, struct json_object *v)
+{
+	size_t kn = strlen(k), vn;
+	const char *vs;
+
+	if (!v || !json_object_is_type(v, json_type_string)) {
+		l->truncated = true;
+		return;
+	}
+	vs = json_object_get_string(v);
+	vn = (size_t)json_object_get_string_len(v);
+	/* json-c has one member per key: no key comes twice */
+	if (l->n == LABELS_MAX || kn > LABEL_KEY_MAX || vn > LABEL_VALUE_MAX ||
+	    l->used + kn + 1 + vn + 1 > LABELS_SIZE || strlen(vs) != vn ||
+	    !ref_utf8_valid((const uint8_t *)k, kn)) {
+		l->truncated = true;
+		return;
+	}
+	memcpy(l->buf + l->used, k, kn + 1);
+	memcpy(l->buf + l->used + kn + 1, vs, vn + 1);
+	l->used += kn + vn + 2;
+	l->n++;
+}
+
+/* The members of obj (NULL: none) as labels, which are then known. */
+static inline void ref_labels(struct json_object *obj, struct labels *l)
+{
+	l->known = true;
+	if (obj) {
+		json_object_object_foreach(obj, k, v)
+			ref_label(l, k, v);
+	}
+}
+
 static inline bool meta_is_zero(const struct container_meta *m)
 {
 	static const struct container_meta zero;
@@ -96,7 +177,7 @@ static inline bool meta_is_zero(const struct container_meta *m)
 	       !memcmp(m->image, zero.image, sizeof(zero.image)) &&
 	       !memcmp(m->pod, zero.pod, sizeof(zero.pod)) &&
 	       !memcmp(m->k8s_namespace, zero.k8s_namespace, sizeof(zero.k8s_namespace)) &&
-	       m->runtime == RUNTIME_NONE;
+	       m->runtime == RUNTIME_NONE && !memcmp(&m->labels, &zero.labels, sizeof(zero.labels));
 }
 
 /* got (from the reader) is the expected meta field by field. */
@@ -114,6 +195,13 @@ static inline void check_meta(const struct container_meta *got, const struct con
 		   "namespace '%s', want '%s'", got->k8s_namespace, want->k8s_namespace);
 	FUZZ_CHECK(got->runtime == want->runtime, "runtime %d, want %d", (int)got->runtime,
 		   (int)want->runtime);
+	FUZZ_CHECK(got->labels.known == want->labels.known &&
+			   got->labels.truncated == want->labels.truncated &&
+			   got->labels.n == want->labels.n && got->labels.used == want->labels.used &&
+			   !memcmp(got->labels.buf, want->labels.buf, want->labels.used),
+		   "labels: known %d truncated %d n %u used %u, want %d %d %u %u",
+		   got->labels.known, got->labels.truncated, got->labels.n, got->labels.used,
+		   want->labels.known, want->labels.truncated, want->labels.n, want->labels.used);
 }
 
 /*

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fuzz_runtime_containerd.c - an OCI bundle's config.json as containerd's shim writes it
- * (runtime_containerd_parse): the CRI annotations for container, image, pod, namespace.
+ * (runtime_containerd_parse): the CRI annotations for container, image, pod, namespace,
+ * and all annotations as labels.
  *
  * The input is the file, read for a plain ctr id and a CRI one. Checked against a
  * reference reading (fuzz_json.h): same verdict, same fields, nothing filled on failure.
@@ -28,6 +29,8 @@ static bool ref_containerd(const char *buf, size_t len, const char *id, struct c
 		goto out;
 	m->runtime = RUNTIME_CONTAINERD;
 	ok = true;
+	/* the annotations are its labels */
+	ref_labels(ann, &m->labels);
 	/* plain ctr: no annotations, the id is the name */
 	if (!ann) {
 		strcpy(m->name, id);

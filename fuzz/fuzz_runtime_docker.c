@@ -5,7 +5,7 @@
  *
  * The input is the file; it is read for the ids of the two fixtures and a short one.
  * Checked against a reference reading (fuzz_json.h): the same verdict, and on success
- * the same name, image, pod and namespace; on failure nothing filled in.
+ * the same name, image, pod, namespace and labels; on failure nothing filled in.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -45,6 +45,7 @@ static bool ref_docker(const char *buf, size_t len, const char *id, struct conta
 		goto out;
 	if (!m->image[0] && !ref_str(cfg, "Image", m->image, sizeof(m->image)))
 		goto out;
+	ref_labels(labels, &m->labels);
 	if (labels) {
 		if (!ref_str(labels, "io.kubernetes.pod.name", m->pod, sizeof(m->pod)) ||
 		    !ref_str(labels, "io.kubernetes.pod.namespace", m->k8s_namespace,

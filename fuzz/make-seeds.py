@@ -71,6 +71,8 @@ def runtime():
         write("runtime_docker", "fixture%d.json" % i,
               fixture("var/lib/docker/containers/%s/config.v2.json" % d))
     write("runtime_docker", "small.json", '{"ID":"abc","Name":"/x","Image":"sha256:1"}')
+    write("runtime_docker", "labels.json", '{"Name":"/x","Config":{"Labels":{"app":"web",'
+          '"n":1,"esc":"\\u001b[2J","":"","v":"\\u0000"}}}')
     ctrs = fixture("var/lib/containers/storage/overlay-containers/containers.json")
     imgs = fixture("var/lib/containers/storage/overlay-images/images.json")
     write("runtime_podman", "fixture", ctrs + b"\0" + imgs)
@@ -85,6 +87,8 @@ def runtime():
             n += 1
     write("runtime_crio", "small.json", '{"annotations":{"io.kubernetes.container.name":"c",'
           '"io.kubernetes.cri-o.Image":"sha256:1"}}')
+    write("runtime_crio", "labels.json", '{"annotations":{"io.kubernetes.container.name":"c",'
+          '"io.kubernetes.cri-o.Labels":"{\\"app\\":\\"web\\",\\"n\\":1}"}}')
     n = 0
     for dirpath, _, files in sorted(os.walk(ROOT)):
         if "config.json" in files and not dirpath.endswith("/userdata"):
@@ -101,7 +105,8 @@ def options():
     for i, s in enumerate(["exec,exit,signal,container_start,container_exit,oom",
                            "KILL,SIGTERM,10,RT2,SIGRTMIN+3,sigusr1,64", "rt32,RTMIN+0",
                            "runtime,container,other_container,host,kernel", "web", "exec,,exit",
-                           "nginx-1.0_x", "SIGRT33", "0x9"]):
+                           "nginx-1.0_x", "SIGRT33", "0x9", "com.example.team=payments",
+                           "x", "url=a=b", "tier="]):
         write("filter", "list%02d" % i, s)
 
 

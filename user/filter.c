@@ -5,8 +5,8 @@
  * Each filter restricts its own dimension only: --event the event types,
  * --signal the signal events, --origin the signal events and the exits they
  * caused (by the killer's origin), --container every event about a process
- * (a signal by its target's container), and so do --image, --pod and
- * --namespace; --pid the events of a process as itself, sender, target or
+ * (a signal by its target's container), and so do --image, --pod,
+ * --namespace and --label; --pid the events of a process as itself, sender, target or
  * killer; --out-of-band keeps only out-of-band signals and exits and tampering. lookout's own events and
  * `lost` always pass, so a filtered log still shows its gaps and its bounds.
  */
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "filter.h"
+#include "labels.h"
 #include "output.h"
 
 #define ITEM_MAX 64
@@ -164,20 +165,26 @@ int filter_parse_origins(struct filter *f, const char *list, char *err, size_t e
 	return e;
 }
 
+/* Control characters: never in a value a filter can match (the output escapes them). */
+static bool has_control(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
 int filter_add_container(struct filter *f, const char *name_or_id, char *err, size_t errlen)
 {
-	size_t i, n = name_or_id ? strlen(name_or_id) : 0;
+	size_t n = name_or_id ? strlen(name_or_id) : 0;
 
 	if (!n || n > FILTER_NAME_MAX) {
 		snprintf(err, errlen, "a container name or id prefix of 1 to 255 characters");
 		return -EINVAL;
 	}
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)name_or_id[i] < 0x20 || name_or_id[i] == 0x7f) {
-			snprintf(err, errlen, "control characters are not allowed in a container "
-					      "name");
-			return -EINVAL;
-		}
+	if (has_control(name_or_id, n)) {
+		snprintf(err, errlen, "control characters are not allowed in a container name");
+		return -EINVAL;
 	}
 	if (f->nr_containers >= FILTER_MAX_CONTAINERS) {
 		snprintf(err, errlen, "at most %d --container filters", FILTER_MAX_CONTAINERS);
@@ -256,17 +263,15 @@ int filter_add_glob(struct filter *f, enum filter_glob which, const char *glob, 
 			    which == FILTER_POD ? f->pods : f->namespaces;
 	unsigned int *nr = which == FILTER_IMAGE ? &f->nr_images :
 			   which == FILTER_POD ? &f->nr_pods : &f->nr_namespaces;
-	size_t i, n = glob ? strlen(glob) : 0;
+	size_t n = glob ? strlen(glob) : 0;
 
 	if (!n || n > 511) {
 		snprintf(err, errlen, "a name or glob of 1 to 511 characters");
 		return -EINVAL;
 	}
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)glob[i] < 0x20 || glob[i] == 0x7f) {
-			snprintf(err, errlen, "control characters are not allowed");
-			return -EINVAL;
-		}
+	if (has_control(glob, n)) {
+		snprintf(err, errlen, "control characters are not allowed");
+		return -EINVAL;
 	}
 	if (*nr >= FILTER_MAX_CONTAINERS) {
 		snprintf(err, errlen, "at most %d of these filters", FILTER_MAX_CONTAINERS);
@@ -274,6 +279,46 @@ int filter_add_glob(struct filter *f, enum filter_glob which, const char *glob, 
 	}
 	list[(*nr)++] = glob;
 	return 0;
+}
+
+int filter_add_label(struct filter *f, const char *arg, char *err, size_t errlen)
+{
+	const char *eq = arg ? strchr(arg, '=') : NULL;
+	size_t klen = eq ? (size_t)(eq - arg) : arg ? strlen(arg) : 0;
+	struct filter_label *l;
+
+	if (!klen || klen > LABEL_KEY_MAX || (eq && strlen(eq + 1) > LABEL_VALUE_MAX)) {
+		snprintf(err, errlen, "give KEY or KEY=VALUE, a key of 1 to %d bytes and a value "
+			 "of at most %d", LABEL_KEY_MAX, LABEL_VALUE_MAX);
+		return -EINVAL;
+	}
+	if (has_control(arg, strlen(arg))) {
+		snprintf(err, errlen, "control characters are not allowed");
+		return -EINVAL;
+	}
+	if (f->nr_labels >= FILTER_MAX_CONTAINERS) {
+		snprintf(err, errlen, "at most %d --label filters", FILTER_MAX_CONTAINERS);
+		return -EINVAL;
+	}
+	l = &f->labels[f->nr_labels++];
+	l->key = arg;
+	l->key_len = klen;
+	l->value = eq ? eq + 1 : NULL;
+	return 0;
+}
+
+/* --label: every one the container must have; a host process never matches. A label
+ * the runtime's state did not give, or that lookout left out (too long), is not there. */
+static bool label_match(const struct filter *f, const struct container *c)
+{
+	for (unsigned int i = 0; i < f->nr_labels; i++) {
+		const struct filter_label *l = &f->labels[i];
+		const char *v = c ? labels_get(&c->meta.labels, l->key, l->key_len) : NULL;
+
+		if (!v || (l->value && strcmp(v, l->value)))
+			return false;
+	}
+	return true;
 }
 
 /* No globs: everything passes; else the value (never an unknown one) must match one. */
@@ -379,5 +424,6 @@ bool filter_match(const struct filter *f, const struct report *r)
 			return false;
 		c = r->proc.c;
 	}
-	return container_match(f, c) && meta_match(f, c) && pid_match(f, r) && alarm_match(f, r);
+	return container_match(f, c) && meta_match(f, c) && label_match(f, c) && pid_match(f, r) &&
+	       alarm_match(f, r);
 }

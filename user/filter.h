@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * filter.h - the live view's filters: --container, --event, --signal, --origin,
- * --pid, --image, --pod, --namespace, --out-of-band.
+ * --pid, --image, --pod, --namespace, --label, --out-of-band.
  * Parsing (strict, with messages that say what is accepted) and matching. The
  * kernel applies what it can (signal numbers, kernel-raised signals); the rest
  * is applied here.
@@ -32,6 +32,13 @@ struct filter {
 	unsigned int nr_pods;
 	const char *namespaces[FILTER_MAX_CONTAINERS];
 	unsigned int nr_namespaces;
+	/* --label KEY (present) or KEY=VALUE (exactly): all must match */
+	struct filter_label {
+		const char *key;	/* not NUL-terminated: key_len bytes */
+		size_t key_len;
+		const char *value;	/* NULL: any value */
+	} labels[FILTER_MAX_CONTAINERS];
+	unsigned int nr_labels;
 	bool out_of_band;		/* only what should alarm: out-of-band and tamper */
 };
 
@@ -48,6 +55,8 @@ int filter_add_container(struct filter *f, const char *name_or_id, char *err, si
 int filter_parse_pids(struct filter *f, const char *list, char *err, size_t errlen);
 int filter_add_glob(struct filter *f, enum filter_glob which, const char *glob, char *err,
 		    size_t errlen);
+/* --label KEY or KEY=VALUE (split at the first '='; arg is kept, not copied). */
+int filter_add_label(struct filter *f, const char *arg, char *err, size_t errlen);
 
 /* A signal number from "9", "KILL", "SIGKILL", "sigkill", "SIGRTMIN+2"; -1 if none. */
 int filter_signal_number(const char *s);

@@ -81,6 +81,7 @@ enum {
 	OPT_POD,
 	OPT_NAMESPACE,
 	OPT_OUT_OF_BAND,
+	OPT_LABEL,
 };
 
 static const struct argp_option option_table[] = {
@@ -99,6 +100,9 @@ static const struct argp_option option_table[] = {
 	{ "pod", OPT_POD, "GLOB", 0, "Only events of this Kubernetes pod's containers", 0 },
 	{ "namespace", OPT_NAMESPACE, "GLOB", 0,
 	  "Only events of containers in this Kubernetes namespace", 0 },
+	{ "label", OPT_LABEL, "KEY[=VALUE]", 0,
+	  "Only events of containers with this label (KEY=VALUE: with this value; "
+	  "repeatable: all must match)", 0 },
 	{ "out-of-band", OPT_OUT_OF_BAND, NULL, 0,
 	  "Only what should alarm: out-of-band signals and kills, tampering with lookout, "
 	  "lost records, lookout's start and stop", 0 },
@@ -339,12 +343,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_PID:
 	case OPT_IMAGE:
 	case OPT_POD:
-	case OPT_NAMESPACE: {
+	case OPT_NAMESPACE:
+	case OPT_LABEL: {
 		char err[256] = "";
 		int bad;
 
 		if (key == OPT_PID)
 			bad = filter_parse_pids(&o->filter, arg, err, sizeof(err));
+		else if (key == OPT_LABEL)
+			bad = filter_add_label(&o->filter, arg, err, sizeof(err));
 		else
 			bad = filter_add_glob(&o->filter, key == OPT_IMAGE ? FILTER_IMAGE :
 					      key == OPT_POD ? FILTER_POD : FILTER_NAMESPACE,
@@ -352,7 +359,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (bad) {
 			argp_error(state, "invalid --%s '%s': %s",
 				   key == OPT_PID ? "pid" : key == OPT_IMAGE ? "image" :
-				   key == OPT_POD ? "pod" : "namespace", arg, err);
+				   key == OPT_POD ? "pod" : key == OPT_LABEL ? "label" : "namespace",
+				   arg, err);
 			return EINVAL;
 		}
 		break;

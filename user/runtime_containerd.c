@@ -16,7 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtime.h"
+#include "runtime_read.h"
+#include "runtime_readers.h"
 #include "safe_file.h"
 
 /* containerd's rule for namespaces and ids: [A-Za-z0-9][A-Za-z0-9_.-]{0,75} */
@@ -104,15 +105,19 @@ static int containerd_find(const char *root, const char *ns, const char *id, cha
 	return found ? 0 : -ENOENT;
 }
 
-static int containerd_parse(struct json_object *cfg, const char *id, struct container_meta *m)
+static int containerd_parse(struct json_object *cfg, const struct runtime_src *s,
+			    struct container_meta *m)
 {
-	struct json_object *ann;
 	char ctype[32], ctr_image[sizeof(m->image)];
+	const char *id = s->id;
+	struct json_object *ann;
 	int err;
 
 	err = runtime_json_obj(cfg, "annotations", &ann);
 	if (err)
 		return err;
+	/* containerd's own labels are in its database; the bundle has its annotations */
+	runtime_json_labels(ann, &m->labels);
 	if (!ann) {
 		strcpy(m->name, id);
 		return 0;
@@ -143,54 +148,38 @@ static int containerd_parse(struct json_object *cfg, const char *id, struct cont
 	return 0;
 }
 
-/* containerd_parse, then drop cfg; *m is all "" on failure. */
-static int containerd_finish(struct json_object *cfg, const char *id, struct container_meta *m)
+/* The one bundle of namespace s->ctx and id: there is no second place to look. */
+static int containerd_path(const struct runtime_src *s, size_t i, char *rel, size_t len)
 {
-	int err = containerd_parse(cfg, id, m);
-
-	json_object_put(cfg);
-	if (err) {
-		memset(m, 0, sizeof(*m));
-		return err;
-	}
-	m->runtime = RUNTIME_CONTAINERD;
-	return 0;
+	if (i > 0)
+		return -ENOENT;
+	return containerd_find(s->root, s->ctx, s->id, rel, len);
 }
+
+static const struct runtime_reader containerd_reader = {
+	.kind = RUNTIME_CONTAINERD,
+	.max = RUNTIME_FILE_MAX,
+	.type = json_type_object,
+	.path = containerd_path,
+	.parse = containerd_parse,
+};
 
 int runtime_containerd_lookup(const char *root, const char *ns, const char *id,
 			      struct container_meta *m)
 {
-	struct json_object *cfg;
-	char rel[256];
-	int err;
+	const struct runtime_src s = { .id = id, .id_max = CTR_NAME_MAX, .root = root,
+				       .ctx = ns };
 
-	if (!m)
-		return -EINVAL;
-	memset(m, 0, sizeof(*m));
-	err = containerd_find(root, ns, id, rel, sizeof(rel));
-	if (err)
-		return err;
-	err = runtime_read_json(root, rel, RUNTIME_FILE_MAX, json_type_object, &cfg);
-	if (err)
-		return err;
-	return containerd_finish(cfg, id, m);
+	return runtime_read_meta(&containerd_reader, &s, m);
 }
 
 int runtime_containerd_parse(const char *json, size_t len, const char *id,
 			     struct container_meta *m)
 {
-	struct json_object *cfg;
-	int err;
+	const struct runtime_src s = { .id = id, .id_max = CTR_NAME_MAX, .text = true,
+				       .buf = json, .len = len };
 
-	if (!m)
-		return -EINVAL;
-	memset(m, 0, sizeof(*m));
-	if (!runtime_name_valid(id, CTR_NAME_MAX))
-		return -EINVAL;
-	err = runtime_parse_json(json, len, RUNTIME_FILE_MAX, json_type_object, &cfg);
-	if (err)
-		return err;
-	return containerd_finish(cfg, id, m);
+	return runtime_read_meta(&containerd_reader, &s, m);
 }
 
 bool runtime_containerd_exists(const char *root, const char *ns, const char *id)

@@ -8,19 +8,43 @@
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
-#include "runtime.h"
+#include "runtime_read.h"
+#include "runtime_readers.h"
 
 static const char *const crio_storage[] = {
 	"var/lib/containers/storage/overlay-containers",
 	"var/lib/containers/storage/vfs-containers",
 };
 
+/*
+ * The container's labels, which CRI-O keeps as JSON text in one annotation. Without it
+ * they are not known; text that is not a JSON object leaves them all out (truncated).
+ */
+static void crio_labels(struct json_object *ann, struct labels *l)
+{
+	struct json_object *v = NULL, *obj;
+
+	if (!json_object_object_get_ex(ann, "io.kubernetes.cri-o.Labels", &v) || !v)
+		return;
+	if (json_object_is_type(v, json_type_string) &&
+	    !runtime_parse_json(json_object_get_string(v), (size_t)json_object_get_string_len(v),
+				RUNTIME_FILE_MAX, json_type_object, &obj)) {
+		runtime_json_labels(obj, l);
+		json_object_put(obj);
+		return;
+	}
+	l->known = true;
+	l->truncated = true;
+}
+
 /* Fill m from the annotations of a parsed config.json. */
-static int crio_parse(struct json_object *cfg, struct container_meta *m)
+static int crio_parse(struct json_object *cfg, const struct runtime_src *s,
+		      struct container_meta *m)
 {
 	struct json_object *ann = NULL;
 	int err;
 
+	(void)s;
 	err = runtime_json_obj(cfg, "annotations", &ann);
 	if (err || !ann)
 		return err ? err : -ENOENT;
@@ -35,57 +59,39 @@ static int crio_parse(struct json_object *cfg, struct container_meta *m)
 				       sizeof(m->image));
 	if (err)
 		return err;
+	crio_labels(ann, &m->labels);
 	/* Without CRI-O's annotations this is some other OCI bundle. */
 	return m->name[0] ? 0 : -ENOENT;
 }
 
+/* <storage>/<id>/userdata/config.json, overlay's storage first */
+static int crio_path(const struct runtime_src *s, size_t i, char *rel, size_t len)
+{
+	if (i >= sizeof(crio_storage) / sizeof(crio_storage[0]))
+		return -ENOENT;
+	snprintf(rel, len, "%s/%s/userdata/config.json", crio_storage[i], s->id);
+	return 0;
+}
+
+static const struct runtime_reader crio_reader = {
+	.kind = RUNTIME_CRIO,
+	.max = RUNTIME_FILE_MAX,
+	.type = json_type_object,
+	.path = crio_path,
+	.parse = crio_parse,
+};
+
+/* The file alone does not say whose it is: there is no id to check. */
 int runtime_crio_parse(const char *json, size_t len, struct container_meta *m)
 {
-	struct json_object *cfg;
-	int err;
+	const struct runtime_src s = { .text = true, .buf = json, .len = len };
 
-	if (!m)
-		return -EINVAL;
-	memset(m, 0, sizeof(*m));
-	err = runtime_parse_json(json, len, RUNTIME_FILE_MAX, json_type_object, &cfg);
-	if (err)
-		return err;
-	err = crio_parse(cfg, m);
-	json_object_put(cfg);
-	if (err)
-		memset(m, 0, sizeof(*m));
-	else
-		m->runtime = RUNTIME_CRIO;
-	return err;
+	return runtime_read_meta(&crio_reader, &s, m);
 }
 
 int runtime_crio_lookup(const char *root, const char *id, struct container_meta *m)
 {
-	struct json_object *cfg;
-	char rel[512];
-	unsigned int i;
-	int err = -ENOENT;
+	const struct runtime_src s = { .id = id, .id_max = RUNTIME_ID_MAX, .root = root };
 
-	if (!m)
-		return -EINVAL;
-	memset(m, 0, sizeof(*m));
-	if (!runtime_name_valid(id, RUNTIME_ID_MAX))
-		return -EINVAL;
-	for (i = 0; i < sizeof(crio_storage) / sizeof(crio_storage[0]); i++) {
-		snprintf(rel, sizeof(rel), "%s/%s/userdata/config.json", crio_storage[i], id);
-		err = runtime_read_json(root, rel, RUNTIME_FILE_MAX, json_type_object, &cfg);
-		if (err == -ENOENT)
-			continue;
-		if (err)
-			return err;
-		err = crio_parse(cfg, m);
-		json_object_put(cfg);
-		if (err) {
-			memset(m, 0, sizeof(*m));
-			return err;
-		}
-		m->runtime = RUNTIME_CRIO;
-		return 0;
-	}
-	return err;
+	return runtime_read_meta(&crio_reader, &s, m);
 }

@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "runtime_read.h"
+#include "runtime_readers.h"
 
 /* The labels dockershim and cri-dockerd put on Kubernetes containers. */
 static int docker_k8s_labels(struct json_object *labels, struct container_meta *m)
@@ -32,11 +33,12 @@ static int docker_k8s_labels(struct json_object *labels, struct container_meta *
 	return err;
 }
 
-static int docker_parse(struct json_object *cfg, const char *id, struct container_meta *m)
+static int docker_parse(struct json_object *cfg, const struct runtime_src *s,
+			struct container_meta *m)
 {
 	struct json_object *config, *labels = NULL, *v = NULL;
 	char buf[sizeof(m->name) + 1];
-	const char *name;
+	const char *name, *id = s->id;
 	int err;
 
 	/* a config.v2.json that describes another container is not this one's: an "ID"
@@ -68,53 +70,37 @@ static int docker_parse(struct json_object *cfg, const char *id, struct containe
 		if (err)
 			return err;
 	}
+	runtime_json_labels(labels, &m->labels);
 	return docker_k8s_labels(labels, m);
 }
 
-/* docker_parse, then drop cfg; *m is all "" on failure. */
-static int docker_finish(struct json_object *cfg, const char *id, struct container_meta *m)
+static int docker_path(const struct runtime_src *s, size_t i, char *rel, size_t len)
 {
-	int err = docker_parse(cfg, id, m);
-
-	json_object_put(cfg);
-	if (err) {
-		memset(m, 0, sizeof(*m));
-		return err;
-	}
-	m->runtime = RUNTIME_DOCKER;
+	if (i > 0)
+		return -ENOENT;
+	snprintf(rel, len, "var/lib/docker/containers/%s/config.v2.json", s->id);
 	return 0;
 }
 
+static const struct runtime_reader docker_reader = {
+	.kind = RUNTIME_DOCKER,
+	.max = RUNTIME_FILE_MAX,
+	.type = json_type_object,
+	.path = docker_path,
+	.parse = docker_parse,
+};
+
 int runtime_docker_lookup(const char *root, const char *id, struct container_meta *m)
 {
-	struct json_object *cfg;
-	char rel[256];
-	int err;
+	const struct runtime_src s = { .id = id, .id_max = RUNTIME_ID_MAX, .root = root };
 
-	if (!m)
-		return -EINVAL;
-	memset(m, 0, sizeof(*m));
-	if (!runtime_name_valid(id, RUNTIME_ID_MAX))
-		return -EINVAL;
-	snprintf(rel, sizeof(rel), "var/lib/docker/containers/%s/config.v2.json", id);
-	err = runtime_read_json(root, rel, RUNTIME_FILE_MAX, json_type_object, &cfg);
-	if (err)
-		return err;
-	return docker_finish(cfg, id, m);
+	return runtime_read_meta(&docker_reader, &s, m);
 }
 
 int runtime_docker_parse(const char *json, size_t len, const char *id, struct container_meta *m)
 {
-	struct json_object *cfg;
-	int err;
+	const struct runtime_src s = { .id = id, .id_max = RUNTIME_ID_MAX, .text = true,
+				       .buf = json, .len = len };
 
-	if (!m)
-		return -EINVAL;
-	memset(m, 0, sizeof(*m));
-	if (!runtime_name_valid(id, RUNTIME_ID_MAX))
-		return -EINVAL;
-	err = runtime_parse_json(json, len, RUNTIME_FILE_MAX, json_type_object, &cfg);
-	if (err)
-		return err;
-	return docker_finish(cfg, id, m);
+	return runtime_read_meta(&docker_reader, &s, m);
 }

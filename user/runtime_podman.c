@@ -11,7 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "runtime_read.h"
+#include "runtime_readers.h"
 
 #define STORAGE_DIR "var/lib/containers/storage"
 
@@ -142,75 +143,60 @@ static int podman_parse(const struct images_src *src, struct json_object *ctr,
 	return 0;
 }
 
-/* The container id in containers.json (ctrs, dropped here), its image from src. */
-static int podman_from_containers(struct json_object *ctrs, const struct images_src *src,
-				  const char *id, struct container_meta *m)
+/* The container s->id in containers.json (ctrs), its image from s->ctx's images.json. */
+static int podman_containers(struct json_object *ctrs, const struct runtime_src *s,
+			     struct container_meta *m)
 {
 	struct json_object *ctr;
 	int err;
 
-	err = storage_find(ctrs, id, &ctr);
+	err = storage_find(ctrs, s->id, &ctr);
 	if (!err)
-		err = podman_parse(src, ctr, m);
-	json_object_put(ctrs);
+		err = podman_parse(s->ctx, ctr, m);
 	return err;
 }
 
-static int podman_lookup_driver(const char *root, const char *driver, const char *id,
-				struct container_meta *m)
+/* The containers.json of the storage driver s->ctx names. */
+static int podman_path(const struct runtime_src *s, size_t i, char *rel, size_t len)
 {
-	struct images_src src = { .root = root, .driver = driver };
-	struct json_object *ctrs;
-	char rel[128];
-	int err;
+	const struct images_src *src = s->ctx;
 
-	snprintf(rel, sizeof(rel), STORAGE_DIR "/%s-containers/containers.json", driver);
-	err = runtime_read_json(root, rel, RUNTIME_BIG_FILE_MAX, json_type_array, &ctrs);
-	if (err)
-		return err;
-	return podman_from_containers(ctrs, &src, id, m);
+	if (i > 0)
+		return -ENOENT;
+	snprintf(rel, len, STORAGE_DIR "/%s-containers/containers.json", src->driver);
+	return 0;
 }
+
+static const struct runtime_reader podman_reader = {
+	.kind = RUNTIME_PODMAN,
+	.max = RUNTIME_BIG_FILE_MAX,
+	.type = json_type_array,
+	.path = podman_path,
+	.parse = podman_containers,
+};
 
 int runtime_podman_lookup(const char *root, const char *id, struct container_meta *m)
 {
 	static const char *const drivers[] = { "overlay", "vfs" };
+	struct images_src src = { .root = root };
+	const struct runtime_src s = { .id = id, .id_max = RUNTIME_ID_MAX, .root = root,
+				       .ctx = &src };
 	int err = -ENOENT;
 
-	if (!m)
-		return -EINVAL;
-	memset(m, 0, sizeof(*m));
-	if (!runtime_name_valid(id, RUNTIME_ID_MAX))
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]) && err == -ENOENT; i++)
-		err = podman_lookup_driver(root, drivers[i], id, m);
-	if (err) {
-		memset(m, 0, sizeof(*m));
-		return err;
+	/* a driver whose containers.json is missing or does not list id leaves it to the next */
+	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]) && err == -ENOENT; i++) {
+		src.driver = drivers[i];
+		err = runtime_read_meta(&podman_reader, &s, m);
 	}
-	m->runtime = RUNTIME_PODMAN;
-	return 0;
+	return err;
 }
 
 int runtime_podman_parse(const char *containers, size_t containers_len, const char *images,
 			 size_t images_len, const char *id, struct container_meta *m)
 {
-	struct images_src src = { .buf = images, .len = images_len };
-	struct json_object *ctrs;
-	int err;
+	const struct images_src src = { .buf = images, .len = images_len };
+	const struct runtime_src s = { .id = id, .id_max = RUNTIME_ID_MAX, .text = true,
+				       .buf = containers, .len = containers_len, .ctx = &src };
 
-	if (!m)
-		return -EINVAL;
-	memset(m, 0, sizeof(*m));
-	if (!runtime_name_valid(id, RUNTIME_ID_MAX))
-		return -EINVAL;
-	err = runtime_parse_json(containers, containers_len, RUNTIME_BIG_FILE_MAX,
-				 json_type_array, &ctrs);
-	if (!err)
-		err = podman_from_containers(ctrs, &src, id, m);
-	if (err) {
-		memset(m, 0, sizeof(*m));
-		return err;
-	}
-	m->runtime = RUNTIME_PODMAN;
-	return 0;
+	return runtime_read_meta(&podman_reader, &s, m);
 }

@@ -231,6 +231,31 @@ static void json_argv(struct outbuf *b, const struct snap_proc *p)
 	outbuf_putc(b, ']');
 }
 
+/* "labels": {"key": "value", ...}, or null when the runtime's state does not say; and
+ * "labels_truncated": whether some were left out. */
+static void json_labels(struct outbuf *b, bool *first, const struct labels *l)
+{
+	const char *k, *v;
+	size_t pos = 0;
+
+	json_key(b, first, "labels");
+	if (l->known) {
+		outbuf_putc(b, '{');
+		while (labels_next(l, &pos, &k, &v)) {
+			if (k != l->buf)
+				outbuf_putc(b, ',');
+			json_put_string(b, k, strlen(k));
+			outbuf_putc(b, ':');
+			json_put_string(b, v, strlen(v));
+		}
+		outbuf_putc(b, '}');
+	} else {
+		outbuf_puts(b, "null");
+	}
+	json_key(b, first, "labels_truncated");
+	outbuf_puts(b, l->truncated ? "true" : "false");
+}
+
 /* The keys `lookout ps --json` and `lookout inspect --json` share; inspect's "processes"
  * is the list itself, so there the count is "process_count". */
 static void json_container_keys(struct outbuf *b, bool *first, const struct snapshot *s,
@@ -251,6 +276,7 @@ static void json_container_keys(struct outbuf *b, bool *first, const struct snap
 		json_str(b, first, "pod", c->meta.pod);
 	if (c->meta.k8s_namespace[0])
 		json_str(b, first, "namespace", c->meta.k8s_namespace);
+	json_labels(b, first, &c->meta.labels);
 	json_u64(b, first, "init_pid", init->pid);
 	json_u64(b, first, count_key, c->nprocs);
 	/* one name, one shape, in ps and inspect: ps's "processes" is kept as it was */
@@ -338,6 +364,29 @@ static void text_field(struct outbuf *b, const char *key, const char *value)
 	outbuf_putc(b, '\n');
 }
 
+/* One key=value a line under "labels", escaped; nothing when they are not known. */
+static void text_labels(struct outbuf *b, const struct labels *l)
+{
+	const char *k, *v, *head = "labels";
+	size_t pos = 0;
+
+	if (!l->known)
+		return;
+	if (!l->n && !l->truncated)
+		text_field(b, head, "");
+	while (labels_next(l, &pos, &k, &v)) {
+		outbuf_printf(b, "  %-11s", head);
+		text_put_string(b, k, strlen(k));
+		outbuf_putc(b, '=');
+		text_put_string(b, v, strlen(v));
+		outbuf_putc(b, '\n');
+		head = "";
+	}
+	if (l->truncated)
+		outbuf_printf(b, "  %-11s(some not kept: over lookout's bounds, or not text)\n",
+			      head);
+}
+
 enum { PR_PID, PR_NSPID, PR_PPID, PR_UID, PR_COMM, PR_ARGS, PR_COLS };
 
 static void write_tree_text(struct outbuf *b, const struct snapshot *s,
@@ -408,6 +457,7 @@ void snapshot_write_inspect_text(struct outbuf *b, const struct snapshot *s,
 		text_field(b, "pod", c->meta.pod);
 	if (c->meta.k8s_namespace[0])
 		text_field(b, "namespace", c->meta.k8s_namespace);
+	text_labels(b, &c->meta.labels);
 	format_started(when, sizeof(when), clk, start);
 	format_uptime(up, sizeof(up), age_ns(clk, start));
 	outbuf_printf(b, "  %-11shost pid %u, started %s (up %s)\n", "init", init->pid, when, up);

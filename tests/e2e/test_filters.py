@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
 """Filters of the live view (--container, --event, --signal, --origin, --pid, --image,
---pod, --namespace, --out-of-band): in one
+--pod, --namespace, --label, --out-of-band): in one
 mixed run, each filtered lookout keeps exactly the events of an unfiltered one
 that its filter selects, no more and no fewer."""
 
 import collections
+import json
 import os
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lookout import Lookout, Scope, brief, dig, run  # noqa: E402
+from lookout import BINARY, Lookout, Scope, brief, dig, run  # noqa: E402
 
 BOOKENDS = ("lookout_start", "lookout_stop", "lost")
 
@@ -178,11 +179,80 @@ def test_pid_glob_image_pod_namespace_out_of_band():
                 lk.kill()
 
 
+def test_label():
+    """--label KEY and KEY=VALUE on real Docker containers made with docker run --label,
+    against an unfiltered lookout: KEY=VALUE keeps exactly one container's events, KEY
+    (with any value, "" too) two, and two --label only the container that has both. Then
+    ps --json and inspect show the labels, a hostile one (terminal escapes, a newline)
+    escaped and one over the bounds left out and said to be."""
+    with Scope("labels") as s:
+        a_name, b_name, c_name = s.name("a"), s.name("b"), s.name("c")
+        tag = a_name[-6:]
+        team, sel = "lk-team-" + tag, "lk-sel-" + tag
+        evil = "\x1b]0;pwned\x07\x1b[2J\nfake"
+        lks = {
+            "ref": Lookout("--json"),
+            "kv": Lookout("--json", "--label", "%s=a" % sel),
+            "key": Lookout("--json", "--label", team),
+            "all": Lookout("--json", "--label", team, "--label", "%s=b" % sel),
+        }
+        try:
+            a = s.docker_run("/bin/sleep", "600", name=a_name,
+                             opts=["--label", "%s=a" % sel, "--label", team + "=pay"])
+            b = s.docker_run("/bin/sleep", "600", name=b_name,
+                             opts=["--label", "%s=b" % sel, "--label", team + "="])
+            c = s.docker_run("/bin/sleep", "600", name=c_name,
+                             opts=["--label", "%s=ab" % sel, "--label", "lk-evil=" + evil,
+                                   "--label", "lk-huge=" + "h" * 2000])
+            for x in (a, b, c):
+                x.exec("ls", "/")
+
+            # ps and inspect, while they run
+            ps = {o["name"]: o for o in json.loads(run([BINARY, "ps", "--json"]))}
+            assert ps[a_name]["labels"].get(sel) == "a", ps[a_name]
+            assert ps[a_name]["labels"].get(team) == "pay", ps[a_name]
+            assert ps[a_name]["labels"].get("lookout-e2e") == "1", ps[a_name]
+            assert ps[a_name]["labels_truncated"] is False, ps[a_name]
+            assert ps[b_name]["labels"].get(team) == "", ps[b_name]
+            ins = json.loads(run([BINARY, "inspect", "--json", c_name]))
+            assert ins["labels"].get("lk-evil") == evil, ins["labels"]
+            assert "lk-huge" not in ins["labels"] and ins["labels_truncated"] is True, ins
+            text = run([BINARY, "inspect", c_name])
+            assert "\x1b" not in text and "\x07" not in text, repr(text)
+            assert "lk-evil=\\x1b]0;pwned\\x07\\x1b[2J\\x0afake" in text, text
+            assert "(some not kept" in text, text
+
+            for x in (a, b, c):
+                run(["docker", "kill", x.name])
+            for x in (a, b, c):
+                x.wait_exited()
+                lks["ref"].wait_for("container_exit", lambda e, x=x: e["container"]["id"] == x.id)
+            lks["kv"].wait_for("container_exit", lambda e: e["container"]["id"] == a.id)
+            lks["key"].wait_for("container_exit", lambda e: e["container"]["id"] == b.id)
+            lks["all"].wait_for("container_exit", lambda e: e["container"]["id"] == b.id)
+            time.sleep(1.5)  # the others read the same rings: give them a round or more
+            for lk in lks.values():
+                lk.stop()
+            ref = lks["ref"].all()
+            ours = (a_name, b_name, c_name)
+            _check(ref, lks["kv"], lambda e: _container_name(e) == a_name, "--label K=V", ours)
+            _check(ref, lks["key"], lambda e: _container_name(e) in (a_name, b_name),
+                   "--label K", ours)
+            _check(ref, lks["all"], lambda e: _container_name(e) == b_name,
+                   "--label K --label K=V", ours)
+            assert any(not _own(e) and _container_name(e) == c_name for e in ref), \
+                "nothing from the container no filter keeps"
+        finally:
+            for lk in lks.values():
+                lk.kill()
+
+
 def test_bad_filter_values_are_refused():
     for args in (["--event", "exec,nope"], ["--signal", "SIGNOPE"], ["--signal", "65"],
                  ["--origin", "elsewhere"], ["--origin", ""], ["--container", ""],
                  ["--event", "exec,,exit"], ["--pid", "0"], ["--pid", "1,x"],
-                 ["--image", ""], ["--pod", ""], ["--namespace", ""]):
+                 ["--image", ""], ["--pod", ""], ["--namespace", ""], ["--label", ""],
+                 ["--label", "=x"], ["--label", "a\x1bb"], ["--label", "k=" + "v" * 1024]):
         p = subprocess.run([os.path.join(os.path.dirname(__file__), "..", "..", "lookout")] + args,
                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=20)

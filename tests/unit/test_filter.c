@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_filter.c - parsing and matching of --event, --signal, --origin, --container. */
+/* test_filter.c - parsing and matching of --event, --signal, --origin, --container, --pid,
+ * --image, --pod, --namespace, --label, --out-of-band. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <cmocka.h>
 #include <string.h>
 #include "filter.h"
+#include "labels.h"
 
 static void test_signal_numbers(void **state)
 {
@@ -221,6 +223,105 @@ static void test_new_filters(void **state)
 	assert_true(filter_match(&f, &r));
 }
 
+/* --label KEY and KEY=VALUE, as docker ps --filter label= takes them: all must match. */
+static void test_label_filter(void **state)
+{
+	static char big[LABEL_VALUE_MAX + 16];
+	struct container c = { .id = "abcdef0123", .meta.name = "web" }, other = {};
+	struct lk_proc k = {};
+	struct filter f = {};
+	struct report r = {};
+	char err[256];
+
+	(void)state;
+	c.meta.labels.known = true;
+	labels_add(&c.meta.labels, "app", 3, "web", 3);
+	labels_add(&c.meta.labels, "tier", 4, "", 0);
+	labels_add(&c.meta.labels, "url", 3, "a=b", 3);
+	r.type = REPORT_EXEC;
+	r.proc.k = &k;
+	r.proc.c = &c;
+
+	/* parsing: a key of 1 to LABEL_KEY_MAX bytes, a value up to LABEL_VALUE_MAX */
+	assert_int_not_equal(filter_add_label(&f, "", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "KEY=VALUE"));
+	assert_int_not_equal(filter_add_label(&f, "=web", err, sizeof(err)), 0);
+	assert_int_not_equal(filter_add_label(&f, NULL, err, sizeof(err)), 0);
+	assert_int_not_equal(filter_add_label(&f, "app=w\x1b" "b", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "control"));
+	assert_int_not_equal(filter_add_label(&f, "a\nb", err, sizeof(err)), 0);
+	memset(big, 'v', sizeof(big) - 1);
+	big[0] = 'k';
+	big[1] = '=';
+	big[LABEL_VALUE_MAX + 3] = '\0';	/* a value one byte over */
+	assert_int_not_equal(filter_add_label(&f, big, err, sizeof(err)), 0);
+	big[LABEL_VALUE_MAX + 2] = '\0';
+	assert_int_equal(filter_add_label(&f, big, err, sizeof(err)), 0);
+	assert_int_equal(f.labels[0].key_len, 1);
+	assert_int_equal(strlen(f.labels[0].value), LABEL_VALUE_MAX);
+	memset(&f, 0, sizeof(f));
+	for (int i = 0; i < FILTER_MAX_CONTAINERS; i++)
+		assert_int_equal(filter_add_label(&f, "app", err, sizeof(err)), 0);
+	assert_int_not_equal(filter_add_label(&f, "app", err, sizeof(err)), 0);
+	assert_true(filter_match(&f, &r));
+	memset(&f, 0, sizeof(f));
+
+	/* KEY: present, whatever the value ("" too) */
+	assert_int_equal(filter_add_label(&f, "tier", err, sizeof(err)), 0);
+	assert_null(f.labels[0].value);
+	assert_true(filter_match(&f, &r));
+	f.labels[0].key = "tie";
+	f.labels[0].key_len = 3;
+	assert_false(filter_match(&f, &r));
+	memset(&f, 0, sizeof(f));
+
+	/* KEY=VALUE: exactly; split at the first '=' */
+	assert_int_equal(filter_add_label(&f, "app=web", err, sizeof(err)), 0);
+	assert_true(filter_match(&f, &r));
+	f.labels[0].value = "we";
+	assert_false(filter_match(&f, &r));
+	f.labels[0].value = "web*";		/* no globs */
+	assert_false(filter_match(&f, &r));
+	f.labels[0].value = "WEB";
+	assert_false(filter_match(&f, &r));
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(filter_add_label(&f, "url=a=b", err, sizeof(err)), 0);
+	assert_true(filter_match(&f, &r));
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(filter_add_label(&f, "tier=", err, sizeof(err)), 0);
+	assert_string_equal(f.labels[0].value, "");
+	assert_true(filter_match(&f, &r));
+	assert_int_equal(filter_add_label(&f, "app=", err, sizeof(err)), 0);
+	assert_false(filter_match(&f, &r));	/* app is "web", not "" */
+	memset(&f, 0, sizeof(f));
+
+	/* repeated: all must match, not any */
+	assert_int_equal(filter_add_label(&f, "app=web", err, sizeof(err)), 0);
+	assert_int_equal(filter_add_label(&f, "tier", err, sizeof(err)), 0);
+	assert_true(filter_match(&f, &r));
+	assert_int_equal(filter_add_label(&f, "missing", err, sizeof(err)), 0);
+	assert_false(filter_match(&f, &r));
+	memset(&f, 0, sizeof(f));
+
+	/* labels not known (podman), none, or a host process: no match */
+	assert_int_equal(filter_add_label(&f, "app", err, sizeof(err)), 0);
+	r.proc.c = &other;
+	assert_false(filter_match(&f, &r));
+	r.proc.c = NULL;
+	assert_false(filter_match(&f, &r));
+	/* lookout's own events and lost always pass */
+	r.type = REPORT_LOST;
+	assert_true(filter_match(&f, &r));
+	r.type = REPORT_LOOKOUT_STOP;
+	assert_true(filter_match(&f, &r));
+	/* with the other filters: and */
+	r.type = REPORT_EXEC;
+	r.proc.c = &c;
+	assert_true(filter_match(&f, &r));
+	assert_int_equal(filter_add_container(&f, "db", err, sizeof(err)), 0);
+	assert_false(filter_match(&f, &r));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_new_filters),
+		cmocka_unit_test(test_label_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

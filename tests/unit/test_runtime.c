@@ -148,6 +148,23 @@ static void assert_meta_empty(const struct container_meta *m)
 	assert_string_equal(m->pod, "");
 	assert_string_equal(m->k8s_namespace, "");
 	assert_int_equal(m->runtime, RUNTIME_NONE);
+	assert_false(m->labels.known);
+	assert_false(m->labels.truncated);
+	assert_int_equal(m->labels.n, 0);
+}
+
+/* m has the label key=value (value NULL: has no label key) */
+static void assert_label(const struct container_meta *m, const char *key, const char *value)
+{
+	const char *v = labels_get(&m->labels, key, strlen(key));
+
+	if (!value) {
+		assert_null(v);
+		return;
+	}
+	if (!v)
+		fail_msg("no label '%s'", key);
+	assert_string_equal(v, value);
 }
 
 /* ---- safe_file ---- */
@@ -302,6 +319,9 @@ static void test_docker_real(void **state)
 	assert_string_equal(m.pod, "");
 	assert_string_equal(m.k8s_namespace, "");
 	assert_int_equal(m.runtime, RUNTIME_DOCKER);
+	assert_true(m.labels.known);		/* "Labels": {} */
+	assert_int_equal(m.labels.n, 0);
+	assert_false(m.labels.truncated);
 
 	/* Kubernetes on Docker: the labels name it */
 	assert_int_equal(runtime_docker_lookup(FIX, K8S_DOCKER_ID, &m), 0);
@@ -311,6 +331,10 @@ static void test_docker_real(void **state)
 	assert_string_equal(m.image,
 			    "registry.local/shop/api@sha256:abababababababababababababababab"
 			    "abababababababababababababababab");
+	assert_int_equal(m.labels.n, 5);
+	assert_label(&m, "io.kubernetes.pod.uid", POD_UID);
+	assert_label(&m, "io.kubernetes.docker.type", "container");
+	assert_label(&m, "io.kubernetes.pod.name", "api-5f6d7c8b9-q7w8e");
 
 	assert_int_equal(runtime_docker_lookup(FIX, X64, &m), -ENOENT);
 	assert_meta_empty(&m);
@@ -529,6 +553,119 @@ static void test_docker_truncated(void **state)
 			"/config.v2.json", docker_x64);
 }
 
+/* Labels as each runtime keeps them, and hostile ones: huge, many, not text, a NUL. */
+static void test_labels(void **state)
+{
+	static char big[64 * 1024];
+	struct tmp *t = *state;
+	struct container_meta m;
+	size_t n;
+
+	/* Docker: Config.Labels; what is not a string is left out, the rest kept */
+	put(t->root, DOCKER_CFG, "{\"Name\":\"/x\",\"Config\":{\"Image\":\"i\",\"Labels\":"
+		"{\"app\":\"web\",\"n\":7,\"o\":{},\"nul\":null,\"esc\":\"\\u001b[2J\\n\","
+		"\"v0\":\"a\\u0000b\",\"\":\"\"}}}");
+	assert_int_equal(runtime_docker_lookup(t->root, X64, &m), 0);
+	assert_string_equal(m.name, "x");
+	assert_true(m.labels.known);
+	assert_true(m.labels.truncated);
+	assert_int_equal(m.labels.n, 3);
+	assert_label(&m, "app", "web");
+	assert_label(&m, "esc", "\x1b[2J\n");	/* kept: the writers escape it */
+	assert_label(&m, "", "");
+	assert_label(&m, "n", NULL);
+	assert_label(&m, "nul", NULL);
+	assert_label(&m, "v0", NULL);		/* a NUL in the value: left out, not cut */
+	put(t->root, DOCKER_CFG, "{\"Name\":\"/x\",\"Config\":{\"Labels\":null}}");
+	assert_int_equal(runtime_docker_lookup(t->root, X64, &m), 0);
+	assert_true(m.labels.known);
+	assert_int_equal(m.labels.n, 0);
+	assert_false(m.labels.truncated);
+	put(t->root, DOCKER_CFG, "{\"Name\":\"/x\"}");
+	assert_int_equal(runtime_docker_lookup(t->root, X64, &m), 0);
+	assert_true(m.labels.known);
+
+	/* a NUL in a key would read as another key (json-c keeps keys as C strings): the
+	 * file is malformed; an escaped backslash before u0000, or a NUL in a value, is not */
+	put(t->root, DOCKER_CFG, "{\"Name\":\"/x\",\"Config\":{\"Labels\":"
+		"{\"app\\u0000x\":\"web\"}}}");
+	assert_int_equal(runtime_docker_lookup(t->root, X64, &m), -EINVAL);
+	assert_meta_empty(&m);
+	put(t->root, DOCKER_CFG, "{\"Name\\u0000\" :\"/x\"}");
+	assert_int_equal(runtime_docker_lookup(t->root, X64, &m), -EINVAL);
+	put(t->root, DOCKER_CFG, "{\"Name\":\"/x\",\"Config\":{\"Labels\":"
+		"{\"app\\\\u0000x\":\"\\u0000:\",\"b\":\"\\\\\"}}}");
+	assert_int_equal(runtime_docker_lookup(t->root, X64, &m), 0);
+	assert_label(&m, "app\\u0000x", NULL);	/* its value has a NUL */
+	assert_label(&m, "b", "\\");
+
+	/* many, and huge: the first that fit are kept, and the rest said to be left out */
+	n = (size_t)snprintf(big, sizeof(big), "{\"Name\":\"/x\",\"Config\":{\"Labels\":{");
+	for (int i = 0; i < 1000; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "%s\"k%d\":\"v%d\"", i ? "," : "",
+				      i, i);
+	n += (size_t)snprintf(big + n, sizeof(big) - n, ",\"huge\":\"");
+	memset(big + n, 'h', 20000);
+	n += 20000;
+	snprintf(big + n, sizeof(big) - n, "\"}}}");
+	put(t->root, DOCKER_CFG, big);
+	assert_int_equal(runtime_docker_lookup(t->root, X64, &m), 0);
+	assert_int_equal(m.labels.n, LABELS_MAX);
+	assert_true(m.labels.truncated);
+	assert_label(&m, "k0", "v0");
+	assert_label(&m, "k63", "v63");
+	assert_label(&m, "k64", NULL);
+	assert_label(&m, "huge", NULL);
+
+	/* containerd: the bundle's annotations */
+	put(t->root, CTRD_TASKS "/default/c1/config.json",
+	    "{\"annotations\":{\"nerdctl/name\":\"web\",\"team\":\"pay\\u001b\"}}");
+	assert_int_equal(runtime_containerd_lookup(t->root, "default", "c1", &m), 0);
+	assert_int_equal(m.labels.n, 2);
+	assert_label(&m, "team", "pay\x1b");
+	put(t->root, CTRD_TASKS "/default/c1/config.json",
+	    "{\"annotations\":{\"io.kubernetes.cri.container-name\":7}}");
+	assert_int_equal(runtime_containerd_lookup(t->root, "default", "c1", &m), -EINVAL);
+	assert_meta_empty(&m);
+
+	/* CRI-O: the labels annotation holds JSON text; bad text leaves them all out */
+	{
+		static const struct {
+			const char *labels;	/* the annotation's JSON value, NULL: none */
+			bool known, truncated;
+			unsigned int n;
+		} cases[] = {
+			{ NULL, false, false, 0 },
+			{ "null", false, false, 0 },
+			{ "\"{}\"", true, false, 0 },
+			{ "\"{\\\"app\\\":\\\"web\\\"}\"", true, false, 1 },
+			{ "\"{\\\"app\\\":\\\"web\\\",\\\"n\\\":1}\"", true, true, 1 },
+			{ "\"{\\\"app\\\":\"", true, true, 0 },
+			{ "\"[]\"", true, true, 0 },
+			{ "\"{} x\"", true, true, 0 },
+			{ "\"{\\\"a\\\\u0000b\\\":\\\"x\\\"}\"", true, true, 0 },
+			{ "\"{\\u0000}\"", true, true, 0 },
+			{ "{}", true, true, 0 },
+			{ "7", true, true, 0 },
+		};
+
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			n = (size_t)snprintf(big, sizeof(big), "{\"annotations\":{"
+					     "\"io.kubernetes.container.name\":\"web\"%s%s}}",
+					     cases[i].labels ? ",\"io.kubernetes.cri-o.Labels\":" :
+					     "", cases[i].labels ? cases[i].labels : "");
+			if (runtime_crio_parse(big, n, &m))
+				fail_msg("case %zu (%s): not read", i, big);
+			assert_string_equal(m.name, "web");
+			if (m.labels.known != cases[i].known ||
+			    m.labels.truncated != cases[i].truncated || m.labels.n != cases[i].n)
+				fail_msg("case %zu (%s): known %d truncated %d n %u", i, big,
+					 m.labels.known, m.labels.truncated, m.labels.n);
+		}
+		assert_label(&m, "app", NULL);
+	}
+}
+
 /* ---- podman ---- */
 
 static void test_podman_real(void **state)
@@ -671,6 +808,8 @@ static void test_containerd_real(void **state)
 	assert_string_equal(m.name, CTR_ID);
 	assert_string_equal(m.image, "");
 	assert_int_equal(m.runtime, RUNTIME_CONTAINERD);
+	assert_true(m.labels.known);
+	assert_int_equal(m.labels.n, 0);
 	assert_int_equal(runtime_containerd_lookup(FIX, "", CTR_ID, &m), 0);
 	assert_string_equal(m.name, CTR_ID);
 	assert_int_equal(runtime_containerd_lookup(FIX, NULL, CTR_ID, &m), 0);
@@ -684,6 +823,10 @@ static void test_containerd_real(void **state)
 	assert_string_equal(m.image, "docker.io/library/nginx:1.25");
 	assert_string_equal(m.pod, "web-7d4b9c8f6-x2x9z");
 	assert_string_equal(m.k8s_namespace, "shop");
+	/* as labels, the bundle's annotations */
+	assert_int_equal(m.labels.n, 7);
+	assert_label(&m, "io.kubernetes.cri.sandbox-uid", POD_UID);
+	assert_label(&m, "io.kubernetes.cri.container-type", "container");
 	assert_int_equal(runtime_containerd_lookup(FIX, "", CRI_ID, &m), 0);
 	assert_string_equal(m.name, "web");
 	/* the pod sandbox (pause) */
@@ -830,6 +973,7 @@ static void test_lookup_dispatch(void **state)
 	assert_int_equal(lookup_path("/libpod_parent/libpod-" PODMAN_ID, &cm, &m), 0);
 	assert_string_equal(m.name, "lookout-fixture-3216-p");
 	assert_int_equal(m.runtime, RUNTIME_PODMAN);
+	assert_false(m.labels.known);		/* in podman's database, not read */
 
 	/* plain ctr: confirmed by its bundle, then looked up */
 	assert_int_equal(lookup_path("/" CTR_NS "/" CTR_ID, &cm, &m), 0);
@@ -865,6 +1009,7 @@ static void test_lookup_dispatch(void **state)
 	assert_int_equal(lookup_path("/lxc.payload.web1", &cm, &m), 0);
 	assert_string_equal(m.name, "web1");
 	assert_int_equal(m.runtime, RUNTIME_LXC);
+	assert_false(m.labels.known);
 	assert_int_equal(lookup_path("/machine.slice/machine-my\\x2dbox.scope", &cm, &m), 0);
 	assert_string_equal(m.name, "my-box");
 	assert_int_equal(m.runtime, RUNTIME_NSPAWN);
@@ -875,6 +1020,11 @@ static void test_lookup_dispatch(void **state)
 	assert_string_equal(m.k8s_namespace, "shop");
 	assert_string_equal(m.image, "docker.io/library/nginx:1.25");
 	assert_int_equal(m.runtime, RUNTIME_CRIO);
+	/* CRI-O's labels annotation, not its other annotations */
+	assert_int_equal(m.labels.n, 4);
+	assert_label(&m, "io.kubernetes.pod.uid", POD_UID);
+	assert_label(&m, "io.kubernetes.cri-o.ImageName", NULL);
+	assert_false(m.labels.truncated);
 	/* a CRI-O id it does not have */
 	assert_int_equal(lookup_path("/system.slice/crio-" X64 ".scope", &cm, &m), -ENOENT);
 	assert_meta_empty(&m);
@@ -926,6 +1076,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_docker_limits, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_docker_escape, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_docker_truncated, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_labels, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_podman_real),
 		cmocka_unit_test_setup_teardown(test_podman_image_fallbacks, tmp_setup,
 						tmp_teardown),

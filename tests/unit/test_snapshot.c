@@ -971,6 +971,77 @@ static void test_hostile_names(void **state)
 	snapshot_free(s);
 }
 
+/* labels in ps --json and inspect --json (an object, null when the runtime does not say)
+ * and in inspect's text, hostile keys and values escaped in both. */
+static void test_labels_written(void **state)
+{
+	static const char evil[] = "\x1b[2J\nfake\"\\\xff";
+	struct fake *f = *state;
+	struct snap_namespaces ns = {};
+	struct json_object *arr, *o, *l, *v;
+	struct snap_container *c;
+	struct snapshot *s;
+	struct outbuf b;
+
+	build_host(f);
+	s = scan(f);
+	c = &s->ctrs[index_of(s, by_id(s, DOCKER_ID))];
+	assert_true(c->meta.labels.known);	/* the fixture's "Labels": {} */
+	labels_add(&c->meta.labels, "app", 3, "web", 3);
+	labels_add(&c->meta.labels, "esc\x1b[31m", 8, evil, sizeof(evil) - 1);
+	labels_add(&c->meta.labels, "k", 1, "", 0);
+	c->meta.labels.truncated = true;
+
+	outbuf_init(&b);
+	snapshot_write_ps_json(&b, s, &clk);
+	arr = parse_json(b.data);
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		o = json_object_array_get_idx(arr, i);
+		assert_true(json_object_object_get_ex(o, "labels", &l));
+		assert_true(json_object_object_get_ex(o, "labels_truncated", &v));
+		if (!strcmp(jstr(o, "id"), DOCKER_ID)) {
+			assert_true(json_object_get_boolean(v));
+			assert_int_equal(json_object_object_length(l), 3);
+			assert_string_equal(jstr(l, "app"), "web");
+			assert_string_equal(jstr(l, "k"), "");
+			assert_string_equal(jstr(l, "esc\x1b[31m"), "\x1b[2J\nfake\"\\\xef\xbf\xbd");
+		} else if (!strcmp(jstr(o, "runtime"), "podman") ||
+			   !strcmp(jstr(o, "runtime"), "sandbox")) {
+			assert_null(l);		/* not known */
+			assert_false(json_object_get_boolean(v));
+		}
+	}
+	json_object_put(arr);
+
+	outbuf_reset(&b);
+	snapshot_namespaces(s, c, &ns);
+	snapshot_write_inspect_json(&b, s, c, &ns, &clk);
+	o = parse_json(b.data);
+	assert_true(json_object_object_get_ex(o, "labels", &l));
+	assert_string_equal(jstr(l, "app"), "web");
+	json_object_put(o);
+
+	outbuf_reset(&b);
+	snapshot_write_inspect_text(&b, s, c, &ns, &clk);
+	assert_no_controls(&b);
+	assert_non_null(strstr(b.data, "  labels     app=web\n"));
+	assert_non_null(strstr(b.data, "\n             esc\\x1b[31m=\\x1b[2J\\x0afake\"\\\\\\xff\n"));
+	assert_non_null(strstr(b.data, "\n             k=\n"));
+	assert_non_null(strstr(b.data, "\n             (some not kept"));
+	/* none known: no line; known and none: "-" */
+	c->meta.labels.known = false;
+	outbuf_reset(&b);
+	snapshot_write_inspect_text(&b, s, c, &ns, &clk);
+	assert_null(strstr(b.data, "labels"));
+	memset(&c->meta.labels, 0, sizeof(c->meta.labels));
+	c->meta.labels.known = true;
+	outbuf_reset(&b);
+	snapshot_write_inspect_text(&b, s, c, &ns, &clk);
+	assert_non_null(strstr(b.data, "  labels     -\n"));
+	outbuf_free(&b);
+	snapshot_free(s);
+}
+
 static void test_inspect_writers(void **state)
 {
 	struct fake *f = *state;
@@ -1073,6 +1144,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ps_writers, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_names, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_inspect_writers, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_labels_written, fake_setup, fake_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
