@@ -104,7 +104,9 @@ class V2Host:
             lines.append("mount --bind %s/%s %s" % (d, sub, target))
         lines += ["touch %s/ready" % d, "exec sleep 100000"]
         self.holder = subprocess.Popen(
-            ["unshare", "-m", "--propagation", "private", "sh", "-c", "\n".join(lines)],
+            # its own network namespace too: a dockerd started with --bridge none
+            # deletes the docker0 it finds, which would be the host's
+            ["unshare", "-m", "-n", "--propagation", "private", "sh", "-c", "\n".join(lines)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             start_new_session=True)
         wait_until(lambda: os.path.exists(os.path.join(d, "ready")) or
@@ -113,7 +115,7 @@ class V2Host:
             raise AssertionError("could not make the cgroup v2 mount namespace: %s"
                                  % self.holder.stderr.read().decode("utf-8", "replace"))
         self.mntns = os.stat("/proc/%d/ns/mnt" % self.holder.pid).st_ino
-        self.enter = ["nsenter", "-t", str(self.holder.pid), "-m", "--"]
+        self.enter = ["nsenter", "-t", str(self.holder.pid), "-m", "-n", "--"]
 
     def _dockerd(self):
         d = self.dir
@@ -255,9 +257,20 @@ class V2Container:
 _HOST = []
 
 
+_NET_BEFORE = set()
+_MADE_DOCKER0 = []
+
+
 def v2():
-    """The lane, made once for this file and removed when it ends."""
+    """The lane, made once for this file and removed when it ends. The host's network
+    interfaces are noted first, a docker0 among them (made for the check if Docker's
+    is not there)."""
     if not _HOST:
+        if not _NET_BEFORE:
+            if not os.path.exists("/sys/class/net/docker0"):
+                subprocess.run(["ip", "link", "add", "docker0", "type", "bridge"], check=True)
+                _MADE_DOCKER0.append(True)
+            _NET_BEFORE.update(os.listdir("/sys/class/net"))
         _HOST.append(V2Host())
     return _HOST[0]
 
@@ -441,6 +454,20 @@ def test_nothing_usable_at_sys_fs_cgroup_is_a_clear_error():
     assert rc != 0, "lookout started without a memory hierarchy: %s" % err
     assert "no v1 hierarchy with the memory controller" in err, err
     assert "(there: " in err and " (cgroup)" in err, err  # names what is mounted
+
+
+def test_the_hosts_network_is_left_alone():
+    """The lane's dockerd runs with --bridge none, and such a dockerd deletes the
+    docker0 it finds: in the host's network namespace that was the host's own, and every
+    later `docker run` with the default network failed until dockerd restarted. (Last in
+    this file: it ends the lane.)"""
+    v2()
+    _HOST[0].close()
+    _HOST.clear()
+    gone = _NET_BEFORE - set(os.listdir("/sys/class/net"))
+    if _MADE_DOCKER0:
+        subprocess.run(["ip", "link", "del", "docker0"], stderr=subprocess.DEVNULL)
+    assert not gone, "the cgroup v2 lane removed the host's %s" % ", ".join(sorted(gone))
 
 
 if __name__ == "__main__":
