@@ -129,3 +129,15 @@ void put_nul_separated(struct outbuf *b, const char *args, size_t len, const cha
 		i += n + 1;
 	}
 }
+
+void json_put_argv(struct outbuf *b, const char *args, size_t len, bool truncated)
+{
+	if (!args) {
+		/* Not carried and not seen before: an empty list, said to be unknown. */
+		outbuf_puts(b, "[],\"argv_truncated\":false,\"argv_unknown\":true");
+		return;
+	}
+	outbuf_putc(b, '[');
+	put_nul_separated(b, args, len, ",", json_put_string);
+	outbuf_printf(b, "],\"argv_truncated\":%s", truncated ? "true" : "false");
+}

@@ -3,6 +3,7 @@
 #ifndef LOOKOUT_ESCAPE_H
 #define LOOKOUT_ESCAPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "outbuf.h"
 
@@ -20,6 +21,12 @@ void text_put_string(struct outbuf *b, const char *s, size_t n);
  * between them. */
 void put_nul_separated(struct outbuf *b, const char *args, size_t len, const char *sep,
 		       void (*put)(struct outbuf *, const char *, size_t));
+
+/* Append the event contract's argv value and the keys that qualify it:
+ * `[...],"argv_truncated":B`, or for args NULL (lookout could not know them)
+ * `[],"argv_truncated":false,"argv_unknown":true`. The one writer of that
+ * shape, for the events and for lookout inspect alike. */
+void json_put_argv(struct outbuf *b, const char *args, size_t len, bool truncated);
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if the bytes there are
  * not one (overlong, surrogate, beyond U+10FFFF, or cut short). */

@@ -73,15 +73,7 @@ static void put_audit_id(struct outbuf *b, const char *key, __u32 v)
 static void put_argv(struct outbuf *b, const struct proc_view *p)
 {
 	put_key(b, "argv");
-	if (!p->argv.ptr) {
-		/* Not carried and not seen before: an empty list, said to be unknown. */
-		outbuf_puts(b, "[],\"argv_truncated\":false,\"argv_unknown\":true");
-		return;
-	}
-	outbuf_putc(b, '[');
-	put_nul_separated(b, p->argv.ptr, p->argv.len, ",", json_put_string);
-	outbuf_putc(b, ']');
-	put_bool(b, "argv_truncated", p->argv_truncated);
+	json_put_argv(b, p->argv.ptr, p->argv.len, p->argv_truncated);
 }
 
 /* "pts1" from the kernel reads "pts/1", as ps and who print it. */

@@ -220,17 +220,6 @@ static void json_u64_or_null(struct outbuf *b, bool *first, const char *key,
 	put_u64_or_null(b, v);
 }
 
-static void json_argv(struct outbuf *b, const struct snap_proc *p)
-{
-	if (!p->argv) {
-		outbuf_puts(b, "null");
-		return;
-	}
-	outbuf_putc(b, '[');
-	put_nul_separated(b, p->argv, p->argv_len, ",", json_put_string);
-	outbuf_putc(b, ']');
-}
-
 /* "labels": {"key": "value", ...}, or null when the runtime's state does not say; and
  * "labels_truncated": whether some were left out. */
 static void json_labels(struct outbuf *b, bool *first, const struct labels *l)
@@ -530,9 +519,8 @@ void snapshot_write_inspect_json(struct outbuf *b, const struct snapshot *s,
 			      p->ppid, depth[i], (unsigned long long)snapshot_start_ns(s, p));
 		json_put_string(b, p->comm, strlen(p->comm));
 		outbuf_puts(b, ",\"argv\":");
-		json_argv(b, p);
-		outbuf_printf(b, ",\"argv_truncated\":%s,\"uid\":%u,", p->argv_truncated ?
-			      "true" : "false", p->uid);
+		json_put_argv(b, p->argv, p->argv_len, p->argv_truncated);
+		outbuf_printf(b, ",\"uid\":%u,", p->uid);
 		outbuf_puts(b, "\"pidns\":");
 		put_u64_or_null(b, p->pidns);
 		outbuf_puts(b, ",\"mntns\":");

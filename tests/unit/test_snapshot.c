@@ -1058,6 +1058,9 @@ static void test_inspect_writers(void **state)
 	for (i = 0; i < s->nprocs; i++)
 		if (s->procs[i].ctr == (int)index_of(s, c))
 			assert_int_equal(snapshot_read_argv(s, i), 0);
+	/* a process gone before its cmdline was read: argv unknown */
+	free(s->procs[proc_of(s, 150) - s->procs].argv);
+	s->procs[proc_of(s, 150) - s->procs].argv = NULL;
 	snapshot_namespaces(s, c, &ns);
 	assert_int_equal(ns.ctr[0], DOCKER_PIDNS);
 	assert_int_equal(ns.host[0], HOST_PIDNS);
@@ -1093,6 +1096,22 @@ static void test_inspect_writers(void **state)
 	assert_int_equal(jint(v, "ppid"), 90);
 	assert_int_equal(jint(v, "uid"), 0);
 	assert_string_equal(jstr(v, "comm"), "sleep");
+	/* argv as the event contract has it: known, or [] said to be unknown */
+	assert_int_equal(json_object_array_length(json_object_object_get(v, "argv")), 2);
+	assert_false(json_object_get_boolean(json_object_object_get(v, "argv_truncated")));
+	assert_false(json_object_object_get_ex(v, "argv_unknown", NULL));
+	for (i = 0; i < json_object_array_length(procs); i++) {
+		v = json_object_array_get_idx(procs, i);
+		if (jint(v, "host_pid") != 150)
+			continue;
+		assert_true(json_object_is_type(json_object_object_get(v, "argv"),
+						json_type_array));
+		assert_int_equal(json_object_array_length(json_object_object_get(v, "argv")), 0);
+		assert_true(json_object_get_boolean(json_object_object_get(v, "argv_unknown")));
+		assert_false(json_object_get_boolean(json_object_object_get(v, "argv_truncated")));
+		break;
+	}
+	assert_true(i < json_object_array_length(procs));
 	v = json_object_array_get_idx(procs, 4);
 	assert_int_equal(jint(v, "host_pid"), 200);
 	assert_true(json_object_object_get_ex(v, "entered_namespaces", &v));
