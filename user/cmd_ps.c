@@ -12,6 +12,7 @@
 #include <sysexits.h>
 
 #include "commands.h"
+#include "options.h"
 #include "outbuf.h"
 #include "snapshot.h"
 #include "snapshot_output.h"
@@ -63,17 +64,8 @@ static error_t ps_parse_opt(int key, char *arg, struct argp_state *state)
 	case 'q':
 		o->quiet = true;
 		return 0;
-	case OPT_FORMAT: {
-		char err[256];
-
-		template_free(o->format);
-		o->format = template_parse(arg, err, sizeof(err));
-		if (!o->format) {
-			argp_error(state, "invalid --format: %s", err);
-			return EINVAL;
-		}
-		return 0;
-	}
+	case OPT_FORMAT:
+		return options_parse_format(state, arg, NULL, &o->format);
 	case 'h':
 		argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
 		return 0;

@@ -19,6 +19,22 @@
 #include "template.h"
 #include "version.h"
 
+int options_parse_format(struct argp_state *state, const char *arg, const char *example,
+			 struct template **format)
+{
+	char err[256];
+
+	template_free(*format);
+	*format = template_parse(arg, err, sizeof(err));
+	if (*format)
+		return 0;
+	if (example)
+		argp_error(state, "invalid --format: %s; give fields like %s", err, example);
+	else
+		argp_error(state, "invalid --format: %s", err);
+	return EINVAL;
+}
+
 /* --version, -V: the version, the commit built and the libbpf it runs with. */
 static void print_version(FILE *f, struct argp_state *state)
 {
@@ -255,18 +271,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_UTC:
 		o->utc = true;
 		break;
-	case OPT_FORMAT: {
-		char err[256];
-
-		template_free(o->format);
-		o->format = template_parse(arg, err, sizeof(err));
-		if (!o->format) {
-			argp_error(state, "invalid --format: %s; give fields like "
-					  "'{{.time}} {{.event}} {{.container.name}}'", err);
-			return EINVAL;
-		}
-		break;
-	}
+	case OPT_FORMAT:
+		return options_parse_format(state, arg, "'{{.time}} {{.event}} {{.container.name}}'",
+					    &o->format);
 	case OPT_AUDIT_LOG:
 		if (!*arg) {
 			argp_error(state, "--audit-log needs a file name");

@@ -26,6 +26,14 @@ struct lookout_options {
 int options_parse(int argc, char **argv, struct lookout_options *o);
 void options_free(struct lookout_options *o);
 
+/* --format TEMPLATE, for lookout, ps and inspect alike: *format becomes arg parsed
+ * (an earlier one freed). A bad template is an argp_error() naming where it went
+ * wrong, then `example` when given, and EINVAL. */
+struct argp_state;
+struct template;
+int options_parse_format(struct argp_state *state, const char *arg, const char *example,
+			 struct template **format);
+
 /* "4M", "65536", "1G": a ring-buffer size, a power of two of at least 4096. */
 int options_parse_size(const char *s, __u32 *out);
 
