@@ -210,6 +210,7 @@ static __always_inline void read_proc(struct task_struct *task, struct lk_proc *
 	p->tid = BPF_CORE_READ(task, pid);
 	p->ns_pid = up.nr;
 	p->pidns = up.ns ? BPF_CORE_READ(up.ns, ns.inum) : 0;
+	p->ns_level = up.ns ? BPF_CORE_READ(up.ns, level) : 0;
 	p->ppid = BPF_CORE_READ(leader, real_parent, tgid);
 	p->start_time = BPF_CORE_READ(leader, start_boottime);
 	p->uid = BPF_CORE_READ(cred, uid.val);

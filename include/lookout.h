@@ -138,7 +138,7 @@ struct lk_proc {
 	__u32 pidns, mntns;
 	__u32 exe_dev;		/* kernel dev_t of the executable's superblock */
 	__u32 flags;		/* LK_PF_* */
-	__u32 pad;
+	__u32 ns_level;		/* depth of its PID namespace: 0 is the initial one */
 	char comm[LK_COMM_LEN];
 	char tty[LK_TTY_LEN];
 	struct lk_str exe;

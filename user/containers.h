@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include "lookout.h"
 #include "cgroup.h"
+#include "container_init.h"
 #include "runtime.h"
 
 #define CONTAINER_ID_MAX (CGROUP_ID_MAX + 16)
@@ -35,8 +36,7 @@ struct container {
 	__u32 pidns;			/* its init's: the namespace whose end is its end */
 	/* While seeding: the best candidate for its init seen so far. */
 	size_t seed;			/* 1 + index in the seed queue; 0 none */
-	bool seed_init;
-	__u64 seed_start;
+	struct init_cand seed_best;
 };
 
 struct containers;

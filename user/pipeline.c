@@ -644,16 +644,24 @@ void pipeline_seed(struct pipeline *pl, const void *data, size_t size)
 	pipeline_queue(pl, data, e->hdr.size, false);
 }
 
-static bool seed_is_init(const struct pipeline *pl, const struct lk_proc *k)
+/* A process the seed iterator found, as container_init.h weighs it. */
+static void seed_candidate(const struct pipeline *pl, const struct lk_proc *k,
+			   struct init_cand *cand)
 {
-	return k->ns_pid == 1 && k->pidns != pl->host.host_pidns;
+	cand->start = k->start_time;
+	cand->pid = k->pid;
+	cand->ns_pid = k->ns_pid;
+	cand->ns_level = k->ns_level;
+	cand->host_pidns = k->pidns == pl->host.host_pidns;
+	cand->runtime = k->flags & LK_PF_RUNTIME;
+	cand->entered = k->flags & LK_PF_ENTERED;
 }
 
 /*
  * Remember every process running at start (argv from /proc), and announce each
- * container with its init: the oldest process that is PID 1 of its namespace,
- * else (--pid=host) its oldest process. The iterator's order (by PID) says
- * nothing about which one that is.
+ * container with its init, chosen by the rule lookout ps and inspect use too
+ * (container_init.h). The iterator's order (by PID) says nothing about which
+ * one that is.
  */
 void pipeline_seed_done(struct pipeline *pl)
 {
@@ -664,8 +672,8 @@ void pipeline_seed_done(struct pipeline *pl)
 		const struct lk_exec_event *e = (const void *)(pl->arena + pl->queue[i].off);
 		char *argv = NULL;
 		size_t argv_len = 0;
+		struct init_cand cand;
 		struct container *c;
-		bool init;
 
 		view_proc(pl, &v, e, e->hdr.size, &e->proc, e->hdr.time_ns);
 		c = v.c;
@@ -677,14 +685,12 @@ void pipeline_seed_done(struct pipeline *pl)
 		}
 		proc_cache_remember(pl->procs, &v);
 		free(argv);
-		if (c->started || (e->proc.flags & (LK_PF_ENTERED | LK_PF_RUNTIME)))
+		if (c->started)
 			continue;
-		init = seed_is_init(pl, &e->proc);
-		if (!c->seed || (init && !c->seed_init) ||
-		    (init == c->seed_init && e->proc.start_time < c->seed_start)) {
+		seed_candidate(pl, &e->proc, &cand);
+		if (container_init_better(&cand, c->seed ? &c->seed_best : NULL)) {
 			c->seed = i + 1;
-			c->seed_init = init;
-			c->seed_start = e->proc.start_time;
+			c->seed_best = cand;
 		}
 	}
 	for (i = 0; i < pl->queued; i++) {
