@@ -29,6 +29,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "cgroup_mode.h"
+#include "components.h"
 #include "containers.h"
 #include "loader.h"
 #include "lookout.skel.h"
@@ -47,20 +48,6 @@
 #define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
 #define CGROUP_WALK_DEPTH 16
 #define CGROUP_WALK_MAX 20000
-
-/* Container runtime components, recognised by the inode of their executable. */
-static const char *const runtime_names[] = {
-	"dockerd", "containerd", "containerd-shim", "containerd-shim-runc-v1",
-	"containerd-shim-runc-v2", "runc", "crun", "conmon", "podman", "crio", "kubelet",
-	"lxc-start", "lxc-stop", "lxc-attach", "lxc-execute", "lxc-monitord", "systemd-nspawn",
-	"docker-proxy",
-};
-
-static const char *const runtime_dirs[] = {
-	"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin",
-	"/usr/libexec/podman", "/usr/lib/podman", "/usr/libexec/docker",
-	"/usr/lib/cri-o-runc/sbin", "/usr/libexec/crio",
-};
 
 static int has_cap(cap_t caps, cap_value_t v)
 {
@@ -376,40 +363,6 @@ int loader_open_and_load(struct loader *ld, const struct loader_opts *opts)
 	return 0;
 }
 
-/*
- * Open a host path without following it out of the host root (lookout in a
- * container, seeing the host through /proc/1/root: symlinks must resolve
- * inside that root, not ours): openat2 with RESOLVE_IN_ROOT does that. O_PATH:
- * the file is only named, never read. A descriptor, or -errno.
- */
-static int host_open(const char *host_root, const char *path)
-{
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
-	struct stat st;
-	int root, fd;
-
-	if (!host_root || !*host_root) {
-		fd = open(path, O_PATH | O_CLOEXEC);
-	} else {
-		root = open(host_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (root < 0)
-			return -errno;
-		fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
-		if (fd < 0)
-			fd = -errno;
-		close(root);
-		if (fd < 0)
-			return fd;
-	}
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	return fd;
-}
-
 /* Run a BPF iterator to its end: its output, malloc'd, in *out. */
 static int run_iter(struct bpf_program *prog, const char *what, char **out, size_t *out_len)
 {
@@ -485,7 +438,7 @@ static int runtime_fds_add(struct runtime_fds *r, const char *host_root, const c
 
 	if (r->n >= RUNTIME_FDS_MAX)
 		return -E2BIG;
-	fd = host_open(host_root, path);
+	fd = component_open(host_root, path);
 	if (fd < 0)
 		return fd;
 	r->fd[r->n++] = fd;
@@ -537,16 +490,12 @@ static int fill_runtime_exes(struct loader *ld, const struct loader_opts *opts)
 {
 	struct runtime_fds r = {};
 	char path[PATH_MAX];
-	unsigned int i, j;
+	unsigned int i;
 	int err = 0;
 
-	for (i = 0; i < sizeof(runtime_names) / sizeof(runtime_names[0]); i++) {
-		for (j = 0; j < sizeof(runtime_dirs) / sizeof(runtime_dirs[0]); j++) {
-			snprintf(path, sizeof(path), "%s/%s", runtime_dirs[j], runtime_names[i]);
-			/* most are absent on a given host */
-			runtime_fds_add(&r, opts->host_root, path);
-		}
-	}
+	/* most are absent on a given host */
+	for (i = 0; component_path(i, path, sizeof(path)); i++)
+		runtime_fds_add(&r, opts->host_root, path);
 	for (i = 0; i < opts->nr_runtime_exes && !err; i++) {
 		/* Given on our command line: a path as we see it. */
 		err = runtime_fds_add(&r, NULL, opts->runtime_exes[i]);
