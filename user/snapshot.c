@@ -21,10 +21,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
 #include "cgroup_mode.h"
+#include "components.h"
+#include "container_init.h"
 #include "proc.h"
 #include "safe_file.h"
 #include "snapshot.h"
@@ -326,7 +329,28 @@ static bool ns_unknown(int err)
 	return err == -EACCES || err == -EPERM || err == -ENOENT;
 }
 
-static int read_process(const struct snapshot *s, __u32 pid, struct snap_proc *p)
+/* A runtime executable, or a memfd (whose runner decides: find_memfd_runtime()). Needs ptrace
+ * access, like the namespace links: without it neither is known. */
+static void read_exe(const struct snapshot *s, const struct component_set *rt,
+		     struct snap_proc *p)
+{
+	char path[512], link[16];
+	struct stat st;
+	ssize_t n;
+
+	if (proc_path(s, path, sizeof(path), p->pid, "exe"))
+		return;
+	if (!stat(path, &st) && component_set_has(rt, st.st_dev, st.st_ino)) {
+		p->runtime = true;
+		return;
+	}
+	/* "/memfd:runc_cloned:/proc/self/exe (deleted)"; the rest of the name is cut */
+	n = readlink(path, link, sizeof(link));
+	p->exe_memfd = n >= 7 && !memcmp(link, "/memfd:", 7);
+}
+
+static int read_process(const struct snapshot *s, const struct component_set *rt, __u32 pid,
+			struct snap_proc *p)
 {
 	char path[512], *text = NULL;
 	size_t len;
@@ -364,6 +388,7 @@ static int read_process(const struct snapshot *s, __u32 pid, struct snap_proc *p
 	err = read_cgroup(s, p);
 	if (err)
 		return err;
+	read_exe(s, rt, p);
 	return same_process(s, p);
 }
 
@@ -411,45 +436,39 @@ static int by_pidns(const void *x, const void *y)
 	return a->pidns < b->pidns ? -1 : a->pidns > b->pidns;
 }
 
-/* a older than b (start time, then PID)? */
-static bool older(const struct snap_proc *a, const struct snap_proc *b)
+/* A member as container_init.h weighs it; `any` forgets rule 1's runtime test. */
+static void init_candidate(const struct snap_proc *p, bool any, struct init_cand *c)
 {
-	if (a->start_ticks != b->start_ticks)
-		return a->start_ticks < b->start_ticks;
-	return a->pid < b->pid;
+	c->start = p->start_ticks;
+	c->pid = p->pid;
+	c->ns_pid = p->ns_pid;
+	c->ns_level = p->ns_depth;
+	c->host_pidns = p->ns_depth == 1;	/* one NSpid field: /proc's own namespace */
+	c->runtime = p->runtime && !any;
+	c->entered = false;			/* members only: entered ones come later */
 }
 
 /*
- * The init of members idx[0..n): the process with PID 1 in the shallowest PID namespace
- * among them (a container's own, not one a process inside made with unshare); with none
- * (--pid=host, or a container sharing another's namespace), the oldest of that depth.
+ * The init of members idx[0..n), by the rule the live events use (container_init.h).
+ * A container that holds only its runtime's helpers (runc init between create and
+ * start) is still listed: then the rule is asked again as if they were not.
  */
 static size_t pick_init(const struct snapshot *s, const size_t *idx, size_t n)
 {
-	unsigned int mind = UINT32_MAX;
-	size_t i, best = SIZE_MAX;
+	struct init_cand best = {}, cand;
+	size_t i, init = SIZE_MAX;
+	int any;
 
-	for (i = 0; i < n; i++)
-		if (s->procs[idx[i]].ns_depth < mind)
-			mind = s->procs[idx[i]].ns_depth;
-	/* depth 1 is the host's namespace, whose PID 1 is the host's init */
-	for (i = 0; i < n && mind > 1; i++) {
-		const struct snap_proc *p = &s->procs[idx[i]];
-
-		if (p->ns_depth != mind || p->ns_pid != 1)
-			continue;
-		if (best == SIZE_MAX || older(p, &s->procs[best]))
-			best = idx[i];
+	for (any = 0; any < 2 && init == SIZE_MAX; any++) {
+		for (i = 0; i < n; i++) {
+			init_candidate(&s->procs[idx[i]], any, &cand);
+			if (container_init_better(&cand, init == SIZE_MAX ? NULL : &best)) {
+				init = idx[i];
+				best = cand;
+			}
+		}
 	}
-	if (best != SIZE_MAX)
-		return best;
-	for (i = 0; i < n; i++) {
-		const struct snap_proc *p = &s->procs[idx[i]];
-
-		if (p->ns_depth == mind && (best == SIZE_MAX || older(p, &s->procs[best])))
-			best = idx[i];
-	}
-	return best;
+	return init;
 }
 
 static struct snap_container *add_container(struct scan *sc)
@@ -703,7 +722,7 @@ static bool pid_name(const char *s, __u32 *pid)
 	return true;
 }
 
-static int read_all(struct snapshot *s)
+static int read_all(struct snapshot *s, const struct component_set *rt)
 {
 	size_t cap = 0;
 	struct dirent *de;
@@ -732,7 +751,7 @@ static int read_all(struct snapshot *s)
 			cap = ncap;
 		}
 		p = &s->procs[s->nprocs];
-		r = read_process(s, pid, p);
+		r = read_process(s, rt, pid, p);
 		if (!r) {
 			s->nprocs++;
 			continue;
@@ -771,6 +790,38 @@ static void find_host_pidns(struct snapshot *s)
 			s->procs[i].pidns = s->host_pidns;
 }
 
+static struct snap_proc *find_pid(struct snapshot *s, __u32 pid)
+{
+	size_t i;
+
+	for (i = 0; i < s->nprocs; i++)
+		if (s->procs[i].pid == pid)
+			return &s->procs[i];
+	return NULL;
+}
+
+/*
+ * A memfd program is the runtime's when the process that made it ran the runtime:
+ * runc 1.1 re-executes itself from a memfd copy (runc init), and its children run
+ * that copy too. Up the parents through memfd programs to a runtime executable, as
+ * the kernel side marks them (bpf/runtime.bpf.h).
+ */
+static void find_memfd_runtime(struct snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nprocs; i++) {
+		struct snap_proc *p = &s->procs[i], *q = p;
+		int hops;
+
+		if (!p->exe_memfd || p->runtime)
+			continue;
+		for (hops = 0; q && q->exe_memfd && !q->runtime && hops < 8; hops++)
+			q = find_pid(s, q->ppid);
+		p->runtime = q && q->runtime;
+	}
+}
+
 /* Processes outside the host's PID namespace that no container claims and whose
  * namespace we could not read: a sandbox we cannot see. */
 static void count_unknown_ns(struct snapshot *s)
@@ -793,6 +844,7 @@ bool snapshot_host_unified(void)
 int snapshot_scan(const struct snapshot_opts *o, struct snapshot **out)
 {
 	static const struct snapshot_opts defaults;
+	struct component_set rt;
 	struct scan sc = {};
 	struct snapshot *s;
 	const char *root;
@@ -815,10 +867,12 @@ int snapshot_scan(const struct snapshot_opts *o, struct snapshot **out)
 		s->ticks_per_sec = 100;
 	sc.s = s;
 	sc.o = o;
-	err = read_all(s);
+	component_set_load(&rt, o->state_root);
+	err = read_all(s, &rt);
 	if (err)
 		goto fail;
 	find_host_pidns(s);
+	find_memfd_runtime(s);
 	idx = calloc(s->nprocs ? s->nprocs : 1, sizeof(*idx));
 	if (!idx) {
 		err = -ENOMEM;

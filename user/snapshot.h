@@ -3,10 +3,10 @@
  * snapshot.h - the host's view of its containers, read from /proc without BPF.
  *
  * Owns one pass over a /proc tree (every /proc/PID: stat, status, cgroup, ns/pid,
- * ns/mnt), the grouping of those processes into containers (cgroup first, then
+ * ns/mnt, exe), the grouping of those processes into containers (cgroup first, then
  * PID-namespace sandboxes and processes that entered a container's namespaces), the
- * choice of each container's init, the lookup of a container by name or id prefix,
- * and the parsers of those /proc files. Output is snapshot_output.c's; the commands
+ * lookup of a container by name or id prefix, and the parsers of those /proc files.
+ * Each container's init is container_init.h's choice, as for the live events. Output is snapshot_output.c's; the commands
  * are cmd_ps.c and cmd_inspect.c.
  *
  * The /proc root and the runtimes' state root are parameters, so tests point the
@@ -41,6 +41,9 @@ struct snap_proc {
 	struct cgroup_match match;	/* cgroup_classify() of cgroup */
 	int ctr;		/* index into snapshot.ctrs, -1 for a host process */
 	bool entered;		/* in ctr's PID namespace but not its cgroup (nsenter) */
+	bool runtime;		/* runs a runtime executable (components.h), or a memfd
+				 * program a runtime process ran (runc 1.1's runc init) */
+	bool exe_memfd;		/* its executable is a memfd */
 	/* filled by snapshot_read_argv() only */
 	char *argv;		/* NUL-separated, argv_len bytes; NULL unknown */
 	size_t argv_len;
@@ -77,7 +80,8 @@ struct snapshot {
 
 struct snapshot_opts {
 	const char *proc_root;	/* NULL or "" means "/proc" */
-	const char *state_root;	/* runtime state prefix, runtime.h's `root`: "" for / */
+	const char *state_root;	/* runtime state prefix, runtime.h's `root`: "" for /;
+				 * runtime executables are looked for under it too */
 	bool no_meta;		/* skip runtime_lookup() (names and images stay "") */
 	/* the host's cgroup mode is unified (snapshot_host_unified()): the v2 line of
 	 * /proc/PID/cgroup decides, not the v1 memory one a hybrid kernel still lists */

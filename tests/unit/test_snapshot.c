@@ -94,6 +94,15 @@ static int fake_teardown(void **state)
 	return 0;
 }
 
+/* A process that ended: its directory goes. */
+static int remove_proc(const struct fake *f, __u32 pid)
+{
+	char d[PATH_MAX];
+
+	snprintf(d, sizeof(d), "%s/%u", f->proc, pid);
+	return nftw(d, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void put_file(const struct fake *f, __u32 pid, const char *name, const char *data,
 		     size_t n)
 {
@@ -129,6 +138,7 @@ struct fp {
 	size_t cmdline_len;
 	__u32 uid;
 	char state;
+	const char *exe;	/* the exe link's target; NULL: none (unreadable) */
 };
 
 /* One process as the kernel shows it, on a hybrid cgroup host (v1 memory plus v2). */
@@ -168,6 +178,10 @@ static void add_proc(const struct fake *f, const struct fp *p)
 	put_ns(f, p->pid, "ipc", 4026531839ULL);
 	put_ns(f, p->pid, "user", 4026531837ULL);
 	put_ns(f, p->pid, "cgroup", 4026531835ULL);
+	if (p->exe) {
+		snprintf(d, sizeof(d), "%s/%u/exe", f->proc, p->pid);
+		assert_int_equal(symlink(p->exe, d), 0);
+	}
 }
 
 #define CMD(s) .cmdline = s, .cmdline_len = sizeof(s) - 1
@@ -583,6 +597,70 @@ static void test_scan_unified(void **state)
 	assert_string_equal(proc_of(s, 100)->cgroup, "/docker/" DOCKER_ID);
 	assert_int_equal(proc_of(s, 100)->match.runtime, RUNTIME_DOCKER);
 	assert_int_equal(s->procs[by_id(s, DOCKER_ID)->init].pid, 100);
+	snapshot_free(s);
+}
+
+/*
+ * Runtime components in a container's cgroup, shallower and older than its init, are
+ * never the init (container_init.h): systemd-nspawn's supervisor, which shares the
+ * machine's scope in the v1 hierarchies, and runc 1.1's runc init run from a memfd
+ * copy of runc beside a --pid=host workload. Runtime executables are looked for under
+ * the state root, here the fake's own directory.
+ */
+static void test_scan_runtime_component(void **state)
+{
+	struct fake *f = *state;
+	struct snapshot_opts o = { .proc_root = f->proc, .state_root = f->dir };
+	const char *ncg = "/machine.slice/machine-deb.scope", *hcg = "/docker/" HOSTPID_ID;
+	char nspawn[PATH_MAX], runc[PATH_MAX], d[PATH_MAX];
+	struct snapshot *s = NULL;
+	FILE *fp;
+
+	snprintf(d, sizeof(d), "%s/usr", f->dir);
+	assert_int_equal(mkdir(d, 0755), 0);
+	snprintf(d, sizeof(d), "%s/usr/bin", f->dir);
+	assert_int_equal(mkdir(d, 0755), 0);
+	snprintf(nspawn, sizeof(nspawn), "%s/usr/bin/systemd-nspawn", f->dir);
+	snprintf(runc, sizeof(runc), "%s/usr/bin/runc", f->dir);
+	assert_non_null(fp = fopen(nspawn, "w"));
+	fclose(fp);
+	assert_non_null(fp = fopen(runc, "w"));
+	fclose(fp);
+	add_proc(f, &(struct fp){ .pid = 1, .comm = "systemd", .start = 1, .nspid = "1",
+				  .cgroup = "/init.scope", .pidns = HOST_PIDNS,
+				  .mntns = HOST_MNTNS });
+	add_proc(f, &(struct fp){ .pid = 80, .ppid = 1, .comm = "systemd-nspawn", .start = 800,
+				  .nspid = "80", .cgroup = ncg, .pidns = HOST_PIDNS,
+				  .mntns = HOST_MNTNS, .exe = nspawn });
+	add_proc(f, &(struct fp){ .pid = 81, .ppid = 80, .comm = "systemd", .start = 810,
+				  .nspid = "81	1", .cgroup = ncg, .pidns = CTR_PIDNS,
+				  .mntns = CTR_PIDNS + 1 });
+	add_proc(f, &(struct fp){ .pid = 82, .ppid = 81, .start = 820, .nspid = "82	2",
+				  .cgroup = ncg, .pidns = CTR_PIDNS, .mntns = CTR_PIDNS + 1 });
+	add_proc(f, &(struct fp){ .pid = 90, .ppid = 1, .comm = "runc", .start = 900,
+				  .nspid = "90", .cgroup = "/system.slice/containerd.service",
+				  .pidns = HOST_PIDNS, .mntns = HOST_MNTNS, .exe = runc });
+	add_proc(f, &(struct fp){ .pid = 91, .ppid = 90, .comm = "runc:[2:INIT]", .start = 910,
+				  .nspid = "91", .cgroup = hcg, .pidns = HOST_PIDNS,
+				  .mntns = HOST_MNTNS,
+				  .exe = "/memfd:runc_cloned:/proc/self/exe (deleted)" });
+	add_proc(f, &(struct fp){ .pid = 95, .ppid = 1, .comm = "sleep", .start = 950,
+				  .nspid = "95", .cgroup = hcg, .pidns = HOST_PIDNS,
+				  .mntns = HOST_MNTNS });
+	assert_int_equal(snapshot_scan(&o, &s), 0);
+	assert_true(proc_of(s, 80)->runtime);
+	assert_true(proc_of(s, 91)->runtime);
+	assert_false(proc_of(s, 81)->runtime);
+	assert_int_equal(s->procs[by_id(s, "deb")->init].pid, 81);
+	assert_int_equal(by_id(s, "deb")->pidns, CTR_PIDNS);
+	assert_int_equal(by_id(s, "deb")->nprocs, 3);
+	assert_int_equal(s->procs[by_id(s, HOSTPID_ID)->init].pid, 95);
+	snapshot_free(s);
+
+	/* only the runtime's helper left (between runc create and start): still listed */
+	assert_int_equal(remove_proc(f, 95), 0);
+	assert_int_equal(snapshot_scan(&o, &s), 0);
+	assert_int_equal(s->procs[by_id(s, HOSTPID_ID)->init].pid, 91);
 	snapshot_free(s);
 }
 
@@ -1155,6 +1233,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scan_groups, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_scan_damage, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_scan_hidden_init, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_scan_runtime_component, fake_setup,
+						fake_teardown),
 		cmocka_unit_test_setup_teardown(test_scan_unified, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_find, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_candidates, fake_setup, fake_teardown),
