@@ -34,6 +34,7 @@ struct container {
 	__u32 init_pid;
 	__u64 init_start;
 	__u32 pidns;			/* its init's: the namespace whose end is its end */
+	bool own_pidns;			/* its init is that namespace's PID 1, not the host's */
 	/* While seeding: the best candidate for its init seen so far. */
 	size_t seed;			/* 1 + index in the seed queue; 0 none */
 	struct init_cand seed_best;

@@ -195,6 +195,7 @@ static void start_container(struct pipeline *pl, const struct proc_view *v, __u6
 	c->init_pid = v->k->pid;
 	c->init_start = v->k->start_time;
 	c->pidns = v->k->pidns;
+	c->own_pidns = v->k->ns_pid == 1 && v->k->pidns != pl->host.host_pidns;
 	c->announced_nameless = !c->have_meta;
 	r.proc = *v;
 	r.existing = existing;
@@ -249,15 +250,15 @@ static const struct lk_signal_event *recent_find(struct pipeline *pl, const stru
 	return NULL;
 }
 
-/* Did this exit end the container? Its init, when it has its own PID namespace;
- * otherwise (--pid=host) its last process. */
-static bool ends_container(const struct pipeline *pl, const struct lk_exit_event *e,
-			   const struct container *c)
+/* Did this exit end the container? Its init, when that is PID 1 of its own PID
+ * namespace; otherwise (--pid=host, a namespace shared with another container) its
+ * last process. */
+static bool ends_container(const struct container *c, const struct lk_exit_event *e)
 {
 	if (!c || !c->started || (e->proc.flags & LK_PF_ENTERED))
 		return false;
 	/* Its init, in its own namespace: not a namespace one of its processes made. */
-	if (c->pidns != pl->host.host_pidns)
+	if (c->own_pidns)
 		return e->proc.ns_pid == 1 && e->proc.pidns == c->pidns;
 	return e->last_in_container;
 }
@@ -343,7 +344,7 @@ static void handle_exit(struct pipeline *pl, const struct lk_exit_event *e, size
 		r.oom = &oom;
 	}
 	router_write(&pl->out, &r);
-	if (ends_container(pl, e, r.proc.c)) {
+	if (ends_container(r.proc.c, e)) {
 		r.type = REPORT_CONTAINER_EXIT;
 		r.proc.c->started = false;
 		router_write(&pl->out, &r);
