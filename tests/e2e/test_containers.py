@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Container identity in the default mode (no --all): Docker, podman, a
-container sharing the host's PID namespace, an unshare sandbox, and the host
-processes the default mode must leave out."""
+container sharing the host's PID namespace, an unshare sandbox, the host
+processes the default mode must leave out, and one container model: the init
+lookout names at start is the one `lookout ps` and `inspect` name."""
 
+import json
 import os
+import signal
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lookout import Lookout, Scope, check_contract, child_pids, dig, host_pidns, wait_until  # noqa: E402
+from lookout import (BINARY, Lookout, Scope, check_contract, child_pids, dig, host_pidns,  # noqa: E402
+                     proc_status, run, wait_until)
 
 
 def _start_exec_exit(s, lk, c, image):
@@ -145,6 +149,70 @@ def test_default_mode_leaves_out_host_processes():
         assert not host, "default mode wrote %d exec/exit events of host processes, e.g. %s" % (
             len(host), host[0])
 
+
+def _sandbox_init(pid):
+    """PID 1 of the namespace `unshare -p -f` made under pid: pid's grandchild."""
+    def found():
+        kids = child_pids(pid)
+        return kids and child_pids(kids[0])
+    wait_until(found, 10, "the sandbox under %d" % pid)
+    inner = child_pids(child_pids(pid)[0])[0]
+    assert proc_status(inner)["NSpid"].split()[-1] == "1", proc_status(inner)["NSpid"]
+    return inner
+
+
+def test_seeding_and_ps_agree_on_the_init():
+    """Three containers running before lookout starts, each with a PID-namespace sandbox
+    inside (`unshare -p -f sleep 600`): one with its own namespace, one --pid=host, one in
+    the first one's namespace (--pid=container:). For the last two the oldest process that
+    is PID 1 of a namespace is the sandbox's, not theirs. The container_start lookout
+    writes at start, `lookout ps` and `lookout inspect` must all name Docker's State.Pid;
+    the sandbox's end is not the container's, its own end comes with its last process."""
+    cmd = ("sh", "-c", "unshare -p -f sleep 600 & exec sleep 601")
+    opts = ["--cap-add", "SYS_ADMIN"]
+    with Scope("model") as s:
+        own = s.docker_run(*cmd, opts=opts)
+        hostpid = s.docker_run(*cmd, opts=opts + ["--pid=host"])
+        shared = s.docker_run(*cmd, opts=opts + ["--pid=container:" + own.name])
+        ctrs = (own, hostpid, shared)
+        sandbox = {c.id: _sandbox_init(c.pid) for c in ctrs}
+
+        with Lookout("--json") as lk:
+            for c in ctrs:
+                lk.wait_for("container_start",
+                            lambda e: e["container"]["id"] == c.id and e["existing"],
+                            what="container_start (existing) of %s" % c.name)
+            ps = {o["id"]: o for o in json.loads(run([BINARY, "ps", "--json"]))}
+            for c in ctrs:
+                st = lk.events("container_start", lambda e: e["container"]["id"] == c.id)
+                assert len(st) == 1, st
+                ins = json.loads(run([BINARY, "inspect", "--json", c.id]))
+                seen = {"container_start": st[0]["host_pid"], "ps": ps[c.id]["init_pid"],
+                        "inspect": ins["init_pid"]}
+                assert set(seen.values()) == {c.pid}, \
+                    "%s: the init is %s; Docker's State.Pid %d, the sandbox's PID 1 %d" % (
+                        c.name, seen, c.pid, sandbox[c.id])
+                assert ps[c.id]["pidns"] == st[0]["pidns"], (ps[c.id]["pidns"], st[0]["pidns"])
+
+            # The sandboxes of the two without a namespace of their own end first.
+            for c in (hostpid, shared):
+                os.kill(sandbox[c.id], signal.SIGKILL)
+                lk.wait_for("exit", lambda e: e["host_pid"] == sandbox[c.id],
+                            what="exit of the sandbox in %s" % c.name)
+            time.sleep(0.3)
+            for c in (hostpid, shared):
+                assert c.inspect("{{.State.Status}}") == "running", c.name
+                early = lk.events("container_exit", lambda e: e["container"]["id"] == c.id)
+                assert not early, "%s ended with its sandbox: %s" % (c.name, early)
+                c.stop(t=1)
+                c.wait_exited()
+                lk.wait_for("container_exit", lambda e: e["container"]["id"] == c.id,
+                            what="container_exit of %s" % c.name)
+            lk.stop()
+            for c in (hostpid, shared):
+                ce = lk.one("container_exit", lambda e: e["container"]["id"] == c.id,
+                            "container_exit of %s" % c.name)
+                assert ce["host_pid"] == c.pid, (ce["host_pid"], c.pid)
 
 
 def test_container_events_keep_the_contract():
