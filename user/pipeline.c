@@ -226,7 +226,9 @@ static void handle_exec(struct pipeline *pl, const struct lk_exec_event *e, size
 	proc_cache_remember(pl->procs, &r.proc);
 	if (runtime_helper(pl, &e->proc))
 		return;
-	if (r.proc.c && !r.proc.c->started && !(e->proc.flags & LK_PF_ENTERED))
+	/* Its first program, not the runtime's helper (--all writes that one too): the
+	 * init as container_init.h has it, and as seeding would announce it. */
+	if (r.proc.c && !r.proc.c->started && !(e->proc.flags & (LK_PF_ENTERED | LK_PF_RUNTIME)))
 		start_container(pl, &r.proc, e->hdr.time_ns, false);
 	r.filename = rec_str(e, size, e->filename);
 	r.via_exec = r.proc.c && (e->proc.flags & LK_PF_JOINED) &&

@@ -215,6 +215,26 @@ def test_seeding_and_ps_agree_on_the_init():
                 assert ce["host_pid"] == c.pid, (ce["host_pid"], c.pid)
 
 
+def test_all_mode_starts_and_ends_with_the_init():
+    """With --all the runtime's helper (runc init) is written too, but the container
+    starts with its init (Docker's State.Pid, PID 1 of its namespace), as without
+    --all and as ps has it, and ends with that init: a child the namespace's end
+    kills after it does not give the container its status."""
+    with Scope("allinit") as s, Lookout("--json", "--all") as lk:
+        c = s.docker_run("sh", "-c", "sleep 100 & sleep 0.5; exit 3")
+        init_pid = c.pid
+        c.wait_exited()
+        code = c.exit_code()
+        lk.wait_for("container_exit", lambda e: e["container"]["id"] == c.id,
+                    what="container_exit of %s" % c.name)
+        time.sleep(0.3)
+        lk.stop()
+        st = lk.one("container_start", lambda e: e["container"]["id"] == c.id, "container_start")
+        assert st["host_pid"] == init_pid and st["ns_pid"] == 1, (st["host_pid"], init_pid)
+        ce = lk.one("container_exit", lambda e: e["container"]["id"] == c.id, "container_exit")
+        assert ce["host_pid"] == init_pid and ce["status"] == code == 3, (ce, code)
+
+
 def test_container_events_keep_the_contract():
     """Every event about a container's life, in the default mode, matches EVENTS.md."""
     with Scope("ccontract") as s, Lookout("--json") as lk:
