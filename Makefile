@@ -48,11 +48,16 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
 endif
 
 CFLAGS ?= -g -O2
-CFLAGS += -Wall -Wextra -Werror -std=gnu11 -Iinclude -Iuser -I$(OUTPUT) $(SAN_FLAGS)
+# user/ holds the daemon's core; its folders, one concern each: cgroup/ (paths, the
+# mode, the cgroups map), runtime/ (the runtimes' state readers), output/ (writers,
+# syslog, metrics), commands/ (ps, inspect, why, vocabulary). Headers are included
+# by name from any of them.
+USER_DIRS = user user/cgroup user/runtime user/output user/commands
+CFLAGS += -Wall -Wextra -Werror -std=gnu11 -Iinclude $(addprefix -I,$(USER_DIRS)) -I$(OUTPUT) $(SAN_FLAGS)
 LDLIBS = -lbpf -lelf -lz -ljson-c -lcap -lmicrohttpd -lpthread
 BPF_CFLAGS = -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(BPF_ARCH_$(ARCH)) -Iinclude -Ivmlinux/$(ARCH)
 
-USER_SRCS = $(wildcard user/*.c)
+USER_SRCS = $(foreach d,$(USER_DIRS),$(wildcard $(d)/*.c))
 USER_OBJS = $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
 LIB_OBJS = $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
@@ -76,7 +81,7 @@ $(OUTPUT)/lookout.skel.h: $(OUTPUT)/bpf/lookout.bpf.o
 # Every userspace object may include the skeleton; generate it first.
 $(OUTPUT)/user/%.o: user/%.c $(OUTPUT)/lookout.skel.h | $(OUTPUT)/user
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # The commit the build is made from, rewritten only when it changes, so a plain
 # make stays a no-op; "unknown" outside a git checkout (a source tarball).
@@ -149,4 +154,4 @@ clean:
 include packaging/install.mk
 -include fuzz/fuzz.mk
 
--include $(wildcard $(OUTPUT)/*/*.d)
+-include $(wildcard $(OUTPUT)/*/*.d $(OUTPUT)/user/*/*.d)

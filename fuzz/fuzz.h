@@ -3,7 +3,7 @@
  * fuzz.h - what the libFuzzer targets (fuzz/fuzz_*.c) share: an abort() that names the
  * broken invariant, a reader that cuts the fuzz input into fields, exact-size copies (so
  * AddressSanitizer sees a read one byte past a field), and reference UTF-8 rules written
- * from the Unicode standard (Table 3-7), not from user/escape.c, to check the writers by.
+ * from the Unicode standard (Table 3-7), not from user/output/escape.c, to check the writers by.
  */
 #ifndef LOOKOUT_FUZZ_H
 #define LOOKOUT_FUZZ_H

@@ -28,15 +28,17 @@ FUZZ_WERROR ?= -Werror
 # -lbpf: --version names the libbpf it runs with (user/version.c)
 FUZZ_LDLIBS ?= -ljson-c -lbpf
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_ALL_CFLAGS = $(FUZZ_CFLAGS) -Wall -Wextra $(FUZZ_WERROR) -std=gnu11 -Iinclude -Iuser \
-		  -Ifuzz $(FUZZ_SAN)
+FUZZ_USER_DIRS = user user/cgroup user/runtime user/output user/commands
+FUZZ_ALL_CFLAGS = $(FUZZ_CFLAGS) -Wall -Wextra $(FUZZ_WERROR) -std=gnu11 -Iinclude \
+		  $(addprefix -I,$(FUZZ_USER_DIRS)) -Ifuzz $(FUZZ_SAN)
 
 FUZZ_DIR = $(OUTPUT)/fuzz
 FUZZ_NAMES = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_BINS = $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_NAMES))
 FUZZ_RESULTS = $(patsubst %,$(FUZZ_DIR)/results/%,$(FUZZ_NAMES))
+FUZZ_USER_SRCS = $(foreach d,$(FUZZ_USER_DIRS),$(wildcard $(d)/*.c))
 FUZZ_LIB_SRCS = $(filter-out user/main.c user/loader.c \
-			     $(shell grep -l lookout.skel.h user/*.c 2>/dev/null),$(wildcard user/*.c))
+			     $(shell grep -l lookout.skel.h $(FUZZ_USER_SRCS) 2>/dev/null),$(FUZZ_USER_SRCS))
 FUZZ_LIB_OBJS = $(patsubst user/%.c,$(FUZZ_DIR)/obj/user/%.o,$(FUZZ_LIB_SRCS))
 FUZZ_LIB = $(FUZZ_DIR)/liblookout-fuzz.a
 
@@ -44,7 +46,7 @@ FUZZ_LIB = $(FUZZ_DIR)/liblookout-fuzz.a
 
 $(FUZZ_DIR)/obj/user/%.o: user/%.c | $(FUZZ_DIR)/obj/user
 	$(call msg,CC-FUZZ,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_ALL_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+	$(Q)mkdir -p $(@D) && $(FUZZ_CC) $(FUZZ_ALL_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 $(FUZZ_DIR)/obj/fuzz_%.o: fuzz/fuzz_%.c | $(FUZZ_DIR)/obj/user
 	$(call msg,CC-FUZZ,$@)
@@ -82,7 +84,7 @@ fuzz-ci: fuzz
 fuzz-clean:
 	$(Q)rm -rf $(FUZZ_DIR)
 
--include $(wildcard $(FUZZ_DIR)/obj/*.d $(FUZZ_DIR)/obj/user/*.d)
+-include $(wildcard $(FUZZ_DIR)/obj/*.d $(FUZZ_DIR)/obj/user/*.d $(FUZZ_DIR)/obj/user/*/*.d)
 
 # Including this file must not change what a plain `make` builds.
 .DEFAULT_GOAL := $(_fuzz_default_goal)

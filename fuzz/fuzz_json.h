@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * fuzz_json.h - reference readings of runtime state for the fuzz_runtime_* targets,
- * written from runtime.h's contract with json-c directly (not through user/runtime_read.c):
+ * written from runtime.h's contract with json-c directly (not through user/runtime/runtime_read.c):
  * one strict JSON value with only white space after it, and no object key that holds a
  * NUL (json-c would read it as a shorter key); a string field that is too long for its
  * destination or holds a NUL is "" (unknown), never cut; null or absent is ""; any other

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fuzz_netaddr.c - libFuzzer target for the output address parsers
- * (user/netaddr.c): arbitrary bytes, NULs included, into both parsers.
+ * (user/output/netaddr.c): arbitrary bytes, NULs included, into both parsers.
  * Beyond "no crash, no sanitizer report", it checks what callers rely on: an
  * accepted value has a NUL-terminated host of allowed bytes and a port of
  * 1-65535 that formats back to a value the parser accepts again, and a
  * refusal leaves a one-line printable message.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Iuser \
- *         fuzz/fuzz_netaddr.c user/netaddr.c -o build/fuzz_netaddr
+ *         fuzz/fuzz_netaddr.c user/output/netaddr.c -o build/fuzz_netaddr
  *   build/fuzz_netaddr -max_total_time=60 -max_len=400
  */
 #include <stddef.h>
