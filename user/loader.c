@@ -156,6 +156,63 @@ static void pick_mark_victim(struct lookout_bpf *skel, const struct btf *btf)
 	bpf_program__set_autoload(skel->progs.handle_mark_victim_pid, proto && !task_variant);
 }
 
+/*
+ * What the programs need of the kernel, by the name its BTF gives it. A kernel's
+ * enum bpf_func_id lists exactly the helpers it has (backports included), so
+ * this asks the kernel itself, where a version number would only guess.
+ */
+static const struct {
+	const char *enumerator;	/* in enum bpf_func_id */
+	const char *helper;
+	const char *since;	/* the mainline release that added it */
+	const char *why;
+} required_helpers[] = {
+	{ "BPF_FUNC_ringbuf_output", "bpf_ringbuf_output", "5.8", "writes every record" },
+	{ "BPF_FUNC_get_current_task_btf", "bpf_get_current_task_btf", "5.11",
+	  "reads the sender of a signal" },
+	{ "BPF_FUNC_task_storage_get", "bpf_task_storage_get", "5.11",
+	  "marks the runtime's processes" },
+	{ "BPF_FUNC_task_pt_regs", "bpf_task_pt_regs", "5.15",
+	  "tells which system call sent a signal" },
+};
+
+/* Whether enum `type` in btf has an enumerator `name`. */
+static bool btf_has_enumerator(const struct btf *btf, const char *type, const char *name)
+{
+	int id = btf__find_by_name_kind(btf, type, BTF_KIND_ENUM);
+	const struct btf_type *t = id < 0 ? NULL : btf__type_by_id(btf, id);
+	const struct btf_enum *e;
+	unsigned int i;
+
+	if (!t)
+		return false;
+	e = btf_enum(t);
+	for (i = 0; i < btf_vlen(t); i++, e++) {
+		const char *n = btf__name_by_offset(btf, e->name_off);
+
+		if (n && !strcmp(n, name))
+			return true;
+	}
+	return false;
+}
+
+static int check_helpers(const struct btf *btf)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(required_helpers) / sizeof(required_helpers[0]); i++) {
+		if (btf_has_enumerator(btf, "bpf_func_id", required_helpers[i].enumerator))
+			continue;
+		fprintf(stderr, "lookout: this kernel has no BPF helper %s (Linux %s), which "
+				"lookout needs: it %s; run lookout on Linux %d.%d or newer, or "
+				"on a kernel that has it backported\n",
+			required_helpers[i].helper, required_helpers[i].since,
+			required_helpers[i].why, KERNEL_FLOOR_MAJOR, KERNEL_FLOOR_MINOR);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
 static const char *const required_tracepoints[] = {
 	"sched_process_exec", "sched_process_fork", "sched_process_exit", "signal_generate",
 };
@@ -329,7 +386,9 @@ int loader_open_and_load(struct loader *ld, const struct loader_opts *opts)
 		btf__free(btf);
 		return err;
 	}
-	err = check_tracepoints(ld->skel, btf);
+	err = check_helpers(btf);
+	if (!err)
+		err = check_tracepoints(ld->skel, btf);
 	btf__free(btf);
 	if (err)
 		return err;

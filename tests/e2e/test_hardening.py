@@ -651,6 +651,49 @@ def _refused(cmd, want_rc=None, mentions=(), timeout=30):
     return line, time.monotonic() - t0
 
 
+# A kernel's BTF as lookout reads it at start (tracepoint typedefs, the helper ids), made
+# by clang from C: enough for the start-up checks, with the helpers of an older kernel.
+_OLD_KERNEL_BTF = r"""
+enum bpf_func_id {
+	BPF_FUNC_unspec, BPF_FUNC_ringbuf_output = 130,
+%s
+};
+typedef void (*btf_trace_sched_process_exec)(void *, void *, int, void *);
+typedef void (*btf_trace_sched_process_fork)(void *, void *, void *);
+typedef void (*btf_trace_sched_process_exit)(void *, void *);
+typedef void (*btf_trace_signal_generate)(void *, int, void *, void *, int, int);
+enum bpf_func_id lk_ids;
+btf_trace_sched_process_exec lk_exec;
+btf_trace_sched_process_fork lk_fork;
+btf_trace_sched_process_exit lk_exit;
+btf_trace_signal_generate lk_signal;
+"""
+
+
+def test_an_older_kernels_missing_helper_is_named():
+    """lookout asks the kernel's BTF which BPF helpers it has (a backport counts), and on
+    one without what the programs call says which helper, and which Linux has it, in one
+    line before loading anything: 5.10 (no task storage, no bpf_get_current_task_btf) and
+    5.14 (no bpf_task_pt_regs)."""
+    require_binary()
+    kernels = {
+        "5.10": ("", "bpf_get_current_task_btf", "5.11"),
+        "5.14": ("BPF_FUNC_task_storage_get = 156, BPF_FUNC_get_current_task_btf = 158,",
+                 "bpf_task_pt_regs", "5.15"),
+    }
+    with Scope("oldbtf") as s:
+        d = s.tmpdir()
+        for version, (ids, helper, since) in kernels.items():
+            src = os.path.join(d, "btf-%s.c" % version)
+            obj = os.path.join(d, "btf-%s.o" % version)
+            with open(src, "w") as f:
+                f.write(_OLD_KERNEL_BTF % ids)
+            run(["clang", "-g", "-O2", "-target", "bpf", "-c", src, "-o", obj])
+            line, _ = _refused([BINARY, "--json", "--btf", obj],
+                               mentions=(helper, "Linux " + since, "5.15", "backported"))
+            print("      %s: %s" % (version, line), flush=True)
+
+
 def test_clear_errors():
     require_binary()
     lines = []
