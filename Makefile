@@ -28,6 +28,13 @@ RUN_TARGET ?= $(QEMU_$(ARCH))
 ifeq ($(origin CC),default)
 CC = $(CROSS_COMPILE)gcc
 endif
+# Only where something is built: make clean and make deps need no compiler.
+ifeq ($(filter-out clean deps test-deps,$(or $(MAKECMDGOALS),all)),)
+else ifeq ($(shell command -v $(CC) 2>/dev/null),)
+$(error ARCH=$(ARCH): the cross compiler $(CC) is missing: run sudo make deps ARCH=$(ARCH))
+else ifeq ($(shell $(CC) -print-file-name=libbpf.so),libbpf.so)
+$(error ARCH=$(ARCH): $(CC) finds no libbpf for $(ARCH) (libbpf-dev:$(ARCH) and the other libraries): run sudo make deps ARCH=$(ARCH))
+endif
 endif
 OUTPUT ?= build
 CLANG ?= clang
