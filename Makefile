@@ -156,7 +156,7 @@ run: lookout
 	./lookout
 
 clean:
-	$(Q)rm -rf $(OUTPUT) $(OUTPUT)-san $(if $(CROSS),,build-arm64) lookout
+	$(Q)rm -rf $(OUTPUT) $(OUTPUT)-san $(if $(CROSS),,build-arm64 lookout)
 
 include packaging/install.mk
 -include fuzz/fuzz.mk

@@ -104,13 +104,20 @@ PS=$(init_of $S /bin/sleep)
 say seeded $S $PS
 
 t0=$(cut -d' ' -f1 /proc/uptime)
+# started PID FILE: wait (up to 2 minutes) until that lookout wrote its lookout_start
+# line to FILE, or ended; true if it did
+started() {
+	for _ in $(seq 1200); do
+		grep -q 'lookout_start' "$2" && return 0
+		[ -d /proc/$1 ] || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
 lookout --json --runtime-exe $RT --runtime-exe $SP > /tmp/events.jsonl 2> /tmp/lookout.err &
 LK=$!
-for _ in $(seq 1200); do
-	grep -q '"lookout_start"' /tmp/events.jsonl && break
-	[ -d /proc/$LK ] || break
-	sleep 0.1
-done
+started $LK /tmp/events.jsonl
 say lookout-started "$t0" "$(cut -d' ' -f1 /proc/uptime)"
 if ! grep -q '"lookout_start"' /tmp/events.jsonl; then
 	say lookout-failed
@@ -119,11 +126,7 @@ fi
 # The live view an operator would watch, at 120 columns, from a second lookout.
 COLUMNS=120 lookout --runtime-exe $RT --runtime-exe $SP > /tmp/live.txt 2>> /tmp/lookout.err &
 LIVE=$!
-for _ in $(seq 1200); do
-	grep -q 'lookout_start\|started' /tmp/live.txt && break
-	[ -d /proc/$LIVE ] || break
-	sleep 0.1
-done
+started $LIVE /tmp/live.txt
 say live-started "$(cut -d' ' -f1 /proc/uptime)"
 
 # A: exec and exit of a program with arguments, the exit of a subshell that never
