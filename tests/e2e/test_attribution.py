@@ -71,6 +71,30 @@ def test_compat_kill_is_host():
         lk.stop()
 
 
+def test_a_timer_interrupt_is_the_kernels():
+    """An interval timer's SIGALRM is raised in the timer interrupt, on whatever task the
+    CPU was running. Here that is mostly dd, on the same CPU and nearly always inside
+    read(2) or write(2): the sender rule's first clause (never in an interrupt) must
+    still say kernel, never a process that sent it by a system call."""
+    with Scope("timer") as s, Lookout("--json") as lk:
+        tool = _sigtools(s)
+        script = ("dd if=/dev/zero of=/dev/null bs=64k 2>/dev/null & "
+                  "/sigtools itimer 1000 3; kill $!")
+        c = s.docker_run("/bin/sh", "-c", script,
+                         opts=["--cpuset-cpus", "0", "-v", "%s:/sigtools:ro" % tool])
+        lk.wait_for("container_exit", lambda e: e["container"]["id"] == c.id, timeout=60,
+                    what="the timer container's end")
+        lk.stop()
+        alarms = lk.events("signal", lambda e: dig(e, "container.id") == c.id and e["signal"] == 14)
+        assert len(alarms) > 500, "the timer raised only %d SIGALRMs" % len(alarms)
+        on_dd = [e for e in alarms if e["sender"]["comm"] == "dd"]
+        assert len(on_dd) > 50, "the interrupt landed on dd only %d times of %d: the test " \
+            "did not put the timer next to a system call" % (len(on_dd), len(alarms))
+        sent = [e for e in alarms if e["sent_by_process"] or e["origin"] != "kernel"]
+        assert not sent, "%d of %d SIGALRMs given to the interrupted task, e.g. %s" % (
+            len(sent), len(alarms), brief(sent[0]))
+
+
 def test_cgroup_kill_is_host():
     """A host process writes 1 to a cgroup v2 cgroup.kill holding the container's
     init: the kernel sends SIGKILL from inside that write."""
