@@ -166,6 +166,17 @@ def _check(facts, ev, mode, arch=HOST_ARCH):
     ce = _one(ev, "container_exit", _in(eid), "container_exit of box E")
     assert dig(ce, "killed_by.host_pid") == ekiller and ce["cause"] == "out_of_band_kill", brief(ce)
 
+    # F: the timer interrupt's SIGALRMs are the kernel's, even when they land on dd in
+    # the middle of a system call (this architecture's interrupt stacks).
+    fid, fpid = facts["timer"][0], int(facts["timer"][1])
+    alarms = _of(ev, "signal", lambda e: e["target"]["host_pid"] == fpid and e["signal"] == 14)
+    assert len(alarms) > 100, "the timer raised only %d SIGALRMs" % len(alarms)
+    on_dd = [e for e in alarms if e["sender"]["comm"] == "dd"]
+    assert on_dd, "no SIGALRM landed on dd: the test did not exercise the interrupt check"
+    sent = [e for e in alarms if e["sent_by_process"] or e["origin"] != "kernel"]
+    assert not sent, "%d of %d SIGALRMs given to the interrupted task, e.g. %s" % (
+        len(sent), len(alarms), brief(sent[0]))
+
     # C: the OOM killer (6.1's mark_victim gives only a PID).
     cid, cpid = facts["oom"][0], int(facts["oom"][1])
     oom = _one(ev, "oom", _in(cid), "oom in box C")

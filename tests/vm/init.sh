@@ -96,7 +96,7 @@ wait_gone() {
 }
 
 hexid() { printf '%s%063d' "$1" 0; }
-S=$(hexid 5) A=$(hexid a) B=$(hexid b) C=$(hexid c) D=$(hexid d) E=$(hexid e)
+S=$(hexid 5) A=$(hexid a) B=$(hexid b) C=$(hexid c) D=$(hexid d) E=$(hexid e) F=$(hexid f)
 
 # A container that runs before lookout starts: seeded from the v2 tree.
 box $S /bin/sleep 600
@@ -160,6 +160,14 @@ wait $KE
 say compat-status $?
 wait_gone "$PE"
 say compat-kill $E "$PE" "$KE"
+
+# F: an interval timer's SIGALRM, raised in the timer interrupt on CPU 0, where dd sits
+# in read and write: the interrupted task sent nothing.
+box $F /bin/sh -c '/bin/taskset -c 0 /bin/dd if=/dev/zero of=/dev/null bs=64k 2>/dev/null &
+	exec /bin/taskset -c 0 /bin/sigtools itimer 2000 2'
+PF=$(init_of $F /bin/sigtools)
+wait_gone "$PF"
+say timer $F "$PF"
 
 # C: an OOM kill in a memory-limited cgroup.
 MEMMAX=24M box $C /bin/hog
