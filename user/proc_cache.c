@@ -78,21 +78,32 @@ static void proc_entry_free(struct proc_entry *e)
 	free(e);
 }
 
+/* The entry of that process, made empty when there is none; NULL when the
+ * cache is full (or out of memory). */
+static struct proc_entry *proc_get(struct proc_cache *pc, __u32 pid, __u64 start)
+{
+	struct proc_entry **pp = proc_find(pc, pid, start), *e = *pp;
+
+	if (e)
+		return e;
+	if (pc->nr_procs >= PROC_CACHE_MAX)
+		return NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->pid = pid;
+	e->start_time = start;
+	*pp = e;
+	pc->nr_procs++;
+	return e;
+}
+
 void proc_cache_remember(struct proc_cache *pc, const struct proc_view *v)
 {
-	struct proc_entry **pp = proc_find(pc, v->k->pid, v->k->start_time), *e = *pp;
+	struct proc_entry *e = proc_get(pc, v->k->pid, v->k->start_time);
 
-	if (!e) {
-		if (pc->nr_procs >= PROC_CACHE_MAX)
-			return;
-		e = calloc(1, sizeof(*e));
-		if (!e)
-			return;
-		e->pid = v->k->pid;
-		e->start_time = v->k->start_time;
-		*pp = e;
-		pc->nr_procs++;
-	}
+	if (!e)
+		return;
 	if (v->exe.ptr && v->exe.ptr != e->exe) {
 		e->exe_known = true;
 		free(e->exe);
@@ -217,7 +228,7 @@ void proc_cache_complete_from_proc(struct proc_cache *pc, struct proc_view *v)
  * start time), remembered either way: the same shells send signal after signal. */
 void proc_cache_ancestor_exe(struct proc_cache *pc, const struct lk_ancestor *a, char *out, size_t len)
 {
-	struct proc_entry **pp = proc_find(pc, a->pid, a->start_time), *e = *pp;
+	struct proc_entry *e = *proc_find(pc, a->pid, a->start_time);
 
 	out[0] = '\0';
 	if (e && e->exe_known) {
@@ -225,17 +236,9 @@ void proc_cache_ancestor_exe(struct proc_cache *pc, const struct lk_ancestor *a,
 		return;
 	}
 	proc_exe_if_same(a->pid, a->start_time, out, len);
-	if (!e) {
-		if (pc->nr_procs >= PROC_CACHE_MAX)
-			return;
-		e = calloc(1, sizeof(*e));
-		if (!e)
-			return;
-		e->pid = a->pid;
-		e->start_time = a->start_time;
-		*pp = e;
-		pc->nr_procs++;
-	}
+	e = proc_get(pc, a->pid, a->start_time);
+	if (!e)
+		return;
 	free(e->exe);
 	e->exe = out[0] ? strdup(out) : NULL;
 	e->exe_len = e->exe ? strlen(e->exe) : 0;
