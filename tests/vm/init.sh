@@ -150,8 +150,9 @@ wait $KB
 wait_gone "$PB"
 say runtime-stop $B "$PB" "$KB"
 
-# E: a host kill through the 32-bit compat table (int $0x80 from a 64-bit process),
-# which this Debian kernel, unlike the development host's, allows.
+# E: a host kill through the 32-bit compat table: on x86_64 int $0x80 from a 64-bit
+# process (which this Debian kernel, unlike the development host's, allows); on arm64
+# /bin/sigtools is a 32-bit ARM program, an AArch32 task.
 box $E /bin/sleep 600
 PE=$(init_of $E /bin/sleep)
 /bin/sigtools compat-kill "$PE" 9 &
