@@ -25,7 +25,6 @@
 #include <sys/statfs.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "cgroup_mode.h"
@@ -86,27 +85,11 @@ int loader_check_environment(const struct loader_opts *opts)
  * The oldest kernel lookout runs on: the sender rule reads the task's saved
  * user registers with bpf_task_pt_regs() (5.15), passes pointers to global
  * functions (5.12) and uses bpf_get_current_task_btf() (5.11). Distributions
- * backport such helpers, so an older version number is a hint, not a refusal.
+ * backport such helpers, so lookout asks the kernel's BTF for them
+ * (check_helpers()) rather than judge by its version number.
  */
 #define KERNEL_FLOOR_MAJOR 5
 #define KERNEL_FLOOR_MINOR 15
-
-/* ": this kernel is 5.10.0, older than ..." when it is, else "". */
-static const char *kernel_below_floor(void)
-{
-	static char why[160];
-	struct utsname u;
-	int major, minor;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
-		return "";
-	if (major > KERNEL_FLOOR_MAJOR ||
-	    (major == KERNEL_FLOOR_MAJOR && minor >= KERNEL_FLOOR_MINOR))
-		return "";
-	snprintf(why, sizeof(why), ": this kernel is %.64s, older than that (it lacks "
-		 "bpf_task_pt_regs, which names a signal's sender)", u.release);
-	return why;
-}
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -415,8 +398,8 @@ int loader_open_and_load(struct loader *ld, const struct loader_opts *opts)
 	if (err) {
 		fprintf(stderr, "lookout: the kernel refused to load the BPF programs: %s: "
 				"lookout needs Linux %d.%d or newer with BTF and BPF allowed "
-				"(kernel lockdown off)%s; run with --verbose for the verifier's log\n",
-			strerror(-err), KERNEL_FLOOR_MAJOR, KERNEL_FLOOR_MINOR, kernel_below_floor());
+				"(kernel lockdown off); run with --verbose for the verifier's log\n",
+			strerror(-err), KERNEL_FLOOR_MAJOR, KERNEL_FLOOR_MINOR);
 		return err;
 	}
 	return 0;
