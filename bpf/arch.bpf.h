@@ -76,7 +76,8 @@ static __always_inline bool arch_compat(struct task_struct *task, struct pt_regs
 }
 
 /*
- * Is the task's latest entry into the kernel a system call? A compat one sets
+ * Is the task's latest entry into the kernel a system call (asked once
+ * arch_syscall_nr() gave a number that is not negative)? A compat one sets
  * TS_COMPAT until it returns. A native one comes through the SYSCALL
  * instruction, which hands the kernel the user's return address in rcx and its
  * flags in r11, saved as they were: an exception or an interrupt taken in user
@@ -158,10 +159,11 @@ static __always_inline bool arch_compat(struct task_struct *task, struct pt_regs
 	return BPF_CORE_READ(regs, pstate) & PSR_MODE32_BIT;
 }
 
-/* syscallno is set by the SVC path alone (above): a number is a syscall. */
+/* syscallno is set by the SVC path alone (above): the number the caller read
+ * from it, when not negative, already says the task is in a system call. */
 static __always_inline bool arch_in_syscall(struct pt_regs *regs, bool compat)
 {
-	return BPF_CORE_READ(regs, syscallno) >= 0;
+	return true;
 }
 
 #else
