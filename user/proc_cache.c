@@ -98,12 +98,13 @@ static struct proc_entry *proc_get(struct proc_cache *pc, __u32 pid, __u64 start
 	return e;
 }
 
-void proc_cache_remember(struct proc_cache *pc, const struct proc_view *v)
+/* proc_cache_remember(), answering with the entry (NULL: the cache is full). */
+static struct proc_entry *remember(struct proc_cache *pc, const struct proc_view *v)
 {
 	struct proc_entry *e = proc_get(pc, v->k->pid, v->k->start_time);
 
 	if (!e)
-		return;
+		return NULL;
 	if (v->exe.ptr && v->exe.ptr != e->exe) {
 		e->exe_known = true;
 		free(e->exe);
@@ -121,6 +122,12 @@ void proc_cache_remember(struct proc_cache *pc, const struct proc_view *v)
 		e->argv_len = e->argv ? v->argv.len : 0;
 		e->argv_truncated = v->argv_truncated;
 	}
+	return e;
+}
+
+void proc_cache_remember(struct proc_cache *pc, const struct proc_view *v)
+{
+	remember(pc, v);
 }
 
 static void proc_forget(struct proc_cache *pc, __u32 pid, __u64 start)
@@ -142,8 +149,7 @@ void proc_cache_exited(struct proc_cache *pc, const struct proc_view *v)
 
 	if (slot->pid)
 		proc_forget(pc, slot->pid, slot->start_time);
-	proc_cache_remember(pc, v);
-	e = *proc_find(pc, v->k->pid, v->k->start_time);
+	e = remember(pc, v);
 	if (!e)
 		return;
 	e->exited = true;
